@@ -1,0 +1,3 @@
+"""wparchive: archive WordPress posts as immutable, versioned snapshots."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from wparchive.cli import main
+
+main()
