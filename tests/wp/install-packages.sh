@@ -10,6 +10,10 @@ set -euo pipefail
 
 PACKAGES=(
     wordpress
+    # WordPress's default theme is only a Recommends of `wordpress`, so
+    # --no-install-recommends drops it; without any theme every front-end page
+    # is an empty 200 (no <head>, no <link rel="alternate">), unlike real sites.
+    wordpress-theme-twentytwentythree
     mariadb-server mariadb-client
     php-cli php-mysql php-xml php-mbstring php-curl php-gd
 )

@@ -1,0 +1,538 @@
+"""HTML to clean text and to Markdown, by one streaming walk over lxml's tree.
+
+Why lxml and not BeautifulSoup: building a BeautifulSoup tree costs about ten times lxml's parse, and
+the walk below is the rest of the cost (figures in README "Speed"). The walk is `etree.iterwalk`, which
+is iterative, so 60,000 nested elements cannot exhaust Python's stack.
+
+The rules are design.md's "Clean text rules"; the Markdown variant shares the block structure and only
+changes how blocks and inline elements are marked.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lxml import etree
+
+from wparchive.post import clean_str
+
+BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `clean_str`
+
+BLOCK_TAGS = frozenset(
+    "address article aside body center dd details dialog dir div dl dt fieldset figcaption figure "
+    "footer form header hgroup html main menu nav ol p section summary ul li caption legend "
+    "wpapb".split()
+)
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+SKIP_TAGS = frozenset("script style noscript template head title".split())
+EMBED_TAGS = {"iframe": "embed", "video": "video", "audio": "audio", "object": "embed"}
+
+_WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
+# libxml2 silently drops an end tag with no open element, so `text</p>text</p>` (a dump whose `<p>`
+# tags were lost) would run the paragraphs together. A marker element after every `</p>` keeps each
+# boundary; after a well-formed `</p>` it is a no-op because the paragraph already ended the block.
+_END_P = re.compile(r"</p\s*>", re.IGNORECASE)
+_SHORTCODE_CLOSE = re.compile(r"\[/([A-Za-z_][\w-]*)\]")
+_CORE_SHORTCODES = ("caption", "wp_caption", "gallery", "audio", "video", "playlist", "embed")
+_BLOCKISH = re.compile(r"<(?:p|div|h[1-6]|ul|ol|table|pre|blockquote|figure)\b", re.IGNORECASE)
+# Container tags flattened when a document nests deeper than libxml2 will parse.
+_CONTAINERS = re.compile(
+    r"</?(?:div|section|article|main|aside|header|footer|nav|figure|span|font|center|blockquote"
+    r"|ul|ol|li|table|tbody|thead|tr|td|th|b|i|em|strong|a)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def _shortcode_pattern(html: str) -> re.Pattern[str] | None:
+    """Shortcode tags to strip: the core ones, plus any name that also appears as `[/name]`.
+
+    Only paired or known names are removed, so prose such as "[citation needed]" survives.
+    """
+    names = set(_CORE_SHORTCODES)
+    if "[/" in html:
+        names.update(m.group(1).lower() for m in _SHORTCODE_CLOSE.finditer(html))
+    if "[" not in html:
+        return None
+    alternation = "|".join(sorted(re.escape(n) for n in names))
+    return re.compile(rf"\[/?(?:{alternation})(?:\s[^\]]*)?/?\]", re.IGNORECASE)
+
+
+def autop(text: str) -> str:
+    """A small `wpautop`: classic-editor raw content keeps paragraphs as blank lines, not tags."""
+    if _BLOCKISH.search(text):
+        return text
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join("<p>" + p.replace("\n", "<br />\n") + "</p>\n" for p in paragraphs)
+
+
+def parse_html(html: str) -> etree._Element:
+    """Parse a fragment into an lxml tree that keeps every piece of text."""
+    html = _END_P.sub("</p><wpapb></wpapb>", clean_str(html))
+    data = ("<html><body>" + html).encode("utf-8")
+    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
+    root = etree.fromstring(data, parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # Nested deeper than libxml2 allows (it would drop the text): flatten containers, then, if
+        # that is still too deep, fall back to the bare text so nothing is lost.
+        flat = _CONTAINERS.sub(" ", html)
+        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
+        root = etree.fromstring(("<html><body>" + flat).encode("utf-8"), parser)
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            text = re.sub(r"<[^>]*>", " ", flat)
+            root = etree.fromstring(b"<html><body><p></p></body></html>", parser)
+            root[0][0].text = text
+    if root is None:
+        root = etree.fromstring(b"<html><body></body></html>", parser)
+    return root
+
+
+class _Quote:
+    __slots__ = ()
+
+
+class _List:
+    __slots__ = ("ordered", "counter", "emitted")
+
+    def __init__(self, ordered: bool, start: int) -> None:
+        self.ordered = ordered
+        self.counter = start - 1
+        self.emitted = False
+
+
+class _Item:
+    __slots__ = ("marker", "cont", "used")
+
+    def __init__(self, marker: str, cont: str) -> None:
+        self.marker = marker
+        self.cont = cont
+        self.used = False
+
+
+class _Table:
+    __slots__ = ("rows", "row", "has_header", "header_rows")
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.row: list[str] | None = None
+        self.header_rows = 0
+        self.has_header = False
+
+
+_MD_LINE_START = re.compile(r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|(-)(?=\s)|(\d{1,9})([.)])(?=\s|$))")
+_MD_INLINE = re.compile(r"[`*_\[\]<&\\|]")
+_MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _md_escape_inline(text: str, in_table: bool) -> str:
+    """Escape what Markdown would misread in running text, and nothing more."""
+    if not _MD_INLINE.search(text):
+        return text
+    out = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if ch == "`":
+            out.append("\\`")
+        elif ch == "*" and not (prev.isspace() and nxt.isspace()):
+            out.append("\\*")
+        elif ch == "_" and not (prev.isalnum() and nxt.isalnum()):
+            out.append("\\_")
+        elif ch == "[" and "]" in text[i:]:
+            out.append("\\[")
+        elif ch == "]" and nxt in "([:":
+            out.append("\\]")
+        elif ch == "<" and (nxt.isalpha() or nxt in "/!?"):
+            out.append("\\<")
+        elif ch == "&" and _ENTITY.match(text, i):
+            out.append("\\&")
+        elif ch == "\\" and (nxt in _MD_PUNCT or i + 1 == n):
+            out.append("\\\\")
+        elif ch == "|" and in_table:
+            out.append("\\|")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _md_escape_line_start(line: str) -> str:
+    m = _MD_LINE_START.match(line)
+    if not m:
+        return line
+    if m.group(5):  # "1. " would start an ordered list
+        return m.group(5) + "\\" + line[len(m.group(5)) :]
+    return "\\" + line
+
+
+class _Walker:
+    """One pass over the tree, building blocks of lines with their list/quote prefixes."""
+
+    def __init__(self, markdown: bool, shortcodes: re.Pattern[str] | None) -> None:
+        self.md = markdown
+        self.shortcodes = shortcodes
+        self.out: list[str] = []
+        self.inline: list[str] = []
+        self.frames: list[object] = []  # _Quote / _List / _Item / _Table, outermost first
+        self.pre = 0
+        self.code = 0
+        self.cell = 0
+        self.nested_tables = 0
+        self.wraps: list[int] = []  # inline-buffer positions where a link/emphasis opened
+        self.heading = 0
+
+    # -- output -----------------------------------------------------------------------------
+    def _prefix(self, first: bool) -> str:
+        parts = []
+        for f in self.frames:
+            if isinstance(f, _Quote):
+                parts.append("> ")
+            elif isinstance(f, _Item):
+                if not f.used:
+                    parts.append(f.marker)
+                    if first:
+                        f.used = True
+                else:
+                    parts.append(f.cont)
+        return "".join(parts)
+
+    def _separator(self) -> str:
+        """Newline(s) before the next unit: one inside a list or table, else a blank line."""
+        if not self.out:
+            return ""
+        for f in reversed(self.frames):
+            if isinstance(f, _List):
+                if f.emitted:
+                    return "\n"
+                break
+        if self.md:
+            quotes = sum(isinstance(f, _Quote) for f in self.frames)
+            return "\n" + ">" * quotes + "\n" if quotes else "\n\n"
+        return "\n\n"
+
+    def _emit(self, lines: list[str]) -> None:
+        sep = self._separator()
+        prefixed = []
+        for i, line in enumerate(lines):
+            prefix = self._prefix(i == 0)
+            prefixed.append((prefix + line).rstrip() if line else prefix.rstrip())
+        self.out.append(sep + "\n".join(prefixed))
+        for f in reversed(self.frames):
+            if isinstance(f, _List):
+                f.emitted = True
+                break
+
+    def flush(self) -> None:
+        """End the current block: collapse its whitespace and emit its lines."""
+        if not self.inline:
+            return
+        text = "".join(self.inline)
+        self.inline = []
+        self.wraps = []
+        lines = [_WS.sub(" ", part).strip() for part in text.split(BR)]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if self.md:
+            lines = [_md_escape_line_start(line) for line in lines]
+            if self.heading:
+                lines = ["#" * self.heading + " " + " ".join(lines)]
+        self._emit(lines)
+
+    # -- text -------------------------------------------------------------------------------
+    def text(self, value: str | None) -> None:
+        if not value:
+            return
+        if self.pre:
+            self.inline.append(value.replace("\xa0", " "))
+            return
+        if self.shortcodes is not None and "[" in value:
+            value = self.shortcodes.sub("", value)
+        if self.md and not self.code:
+            value = _md_escape_inline(value, self.cell > 0)
+        self.inline.append(value)
+
+    def _open_wrap(self) -> None:
+        self.wraps.append(len(self.inline))
+
+    def _close_wrap(self, before: str, after: str) -> None:
+        """Wrap what was written since the matching open in `before`...`after`, if not empty."""
+        if not self.wraps:
+            return
+        start = self.wraps.pop()
+        inner = "".join(self.inline[start:])
+        core = inner.strip(" \t\n\r\f\v\xa0")
+        if not core:
+            return
+        lead = inner[: len(inner) - len(inner.lstrip(" \t\n\r\f\v\xa0"))]
+        trail = inner[len(inner.rstrip(" \t\n\r\f\v\xa0")) :]
+        self.inline[start:] = [lead + before + core + after + trail]
+
+    # -- events -----------------------------------------------------------------------------
+    def start(self, el: etree._Element, tag: str) -> None:
+        if self.pre:
+            if tag == "br":
+                self.inline.append("\n")
+            return
+        if self.cell:
+            if tag in BLOCK_TAGS or tag in HEADINGS or tag in ("tr", "td", "th", "table", "br"):
+                self.inline.append(" ")
+                if tag == "table":
+                    self.nested_tables += 1
+                return
+        if tag == "br":
+            self.inline.append(BR)
+        elif tag == "img":
+            self._image(el)
+        elif tag in EMBED_TAGS:
+            src = el.get("src") or el.get("data") or ""
+            if not src:
+                source = el.find("source")
+                src = source.get("src", "") if source is not None else ""
+            if src:
+                self.flush()
+                kind = EMBED_TAGS[tag]
+                self.inline.append(f"[{kind}: {src}]" if not self.md else f"[{kind}](<{src}>)")
+                self.flush()
+        elif tag in HEADINGS:
+            self.flush()
+            self.heading = HEADINGS[tag] if self.md else 0
+        elif tag == "pre":
+            self.flush()
+            self.pre = 1
+        elif tag in ("ul", "ol", "menu", "dir"):
+            self.flush()
+            start = 1
+            if tag == "ol":
+                try:
+                    start = int(el.get("start", "1"))
+                except ValueError:
+                    start = 1
+            self.frames.append(_List(tag == "ol", start))
+        elif tag == "li":
+            self.flush()
+            lst = next((f for f in reversed(self.frames) if isinstance(f, _List)), None)
+            if lst is None:
+                lst = _List(False, 1)
+            lst.counter += 1
+            marker = f"{lst.counter}. " if lst.ordered else "- "
+            cont = " " * len(marker) if self.md else "  "
+            self.frames.append(_Item(marker, cont))
+        elif tag == "blockquote":
+            self.flush()
+            self.frames.append(_Quote())
+        elif tag == "table":
+            self.flush()
+            self.frames.append(_Table())
+        elif tag == "tr":
+            table = self._table()
+            if table is not None:
+                table.row = []
+                parent = el.getparent()
+                if parent is not None and parent.tag == "thead":
+                    table.has_header = True
+        elif tag in ("td", "th"):
+            table = self._table()
+            if table is not None:
+                self.flush_inline_only()
+                self.cell = 1
+        elif tag == "hr":
+            self.flush()
+            if self.md:
+                self.inline.append("* * *")
+                self.flush()
+        elif tag in BLOCK_TAGS:
+            self.flush()
+        elif self.md:
+            if tag == "a" and el.get("href"):
+                self._open_wrap()
+            elif tag in ("strong", "b", "em", "i"):
+                self._open_wrap()
+            elif tag == "code":
+                self.code += 1
+                self._open_wrap()
+
+    def end(self, el: etree._Element, tag: str) -> None:
+        if self.pre:
+            if tag == "pre":
+                self._end_pre(el)
+            return
+        if self.cell:
+            if tag in ("td", "th") and not self.nested_tables:
+                table = self._table()
+                if table is not None and table.row is not None:
+                    cell = _WS.sub(" ", "".join(self.inline).replace(BR, " ")).strip()
+                    table.row.append(cell)
+                self.inline = []
+                self.wraps = []
+                self.cell = 0
+                return
+            if tag == "table" and self.nested_tables:
+                self.nested_tables -= 1
+            if tag in BLOCK_TAGS or tag in HEADINGS or tag in ("tr", "td", "th", "table"):
+                self.inline.append(" ")
+                return
+        if tag in HEADINGS:
+            self.flush()
+            self.heading = 0
+        elif tag in ("ul", "ol", "menu", "dir"):
+            self.flush()
+            self._pop(_List)
+        elif tag == "li":
+            self.flush()
+            self._pop(_Item)
+        elif tag == "blockquote":
+            self.flush()
+            self._pop(_Quote)
+        elif tag == "tr":
+            table = self._table()
+            if table is not None and table.row is not None:
+                if any(table.row):
+                    table.rows.append(table.row)
+                    if table.has_header and el.getparent() is not None:
+                        if el.getparent().tag == "thead":
+                            table.header_rows = len(table.rows)
+                table.row = None
+        elif tag == "table":
+            self._end_table()
+        elif tag in BLOCK_TAGS:
+            self.flush()
+        elif self.md:
+            if tag == "a" and el.get("href"):
+                self._close_wrap("[", "](" + _md_url(el.get("href", "")) + ")")
+            elif tag in ("strong", "b"):
+                self._close_wrap("**", "**")
+            elif tag in ("em", "i"):
+                self._close_wrap("*", "*")
+            elif tag == "code":
+                self.code = max(0, self.code - 1)
+                if self.wraps:
+                    inner = "".join(self.inline[self.wraps[-1] :])
+                    fence = "``" if "`" in inner else "`"
+                    pad = " " if "`" in inner else ""
+                    self._close_wrap(fence + pad, pad + fence)
+
+    # -- helpers ----------------------------------------------------------------------------
+    def flush_inline_only(self) -> None:
+        self.inline = []
+        self.wraps = []
+
+    def _pop(self, kind: type) -> None:
+        for i in range(len(self.frames) - 1, -1, -1):
+            if isinstance(self.frames[i], kind):
+                del self.frames[i]
+                return
+
+    def _table(self) -> _Table | None:
+        for f in reversed(self.frames):
+            if isinstance(f, _Table):
+                return f
+        return None
+
+    def _image(self, el: etree._Element) -> None:
+        alt = _WS.sub(" ", clean_str(el.get("alt") or "")).strip()
+        if self.md:
+            src = el.get("src") or ""
+            if src or alt:
+                self.inline.append(f"![{_md_escape_inline(alt, False)}]({_md_url(src)})")
+        elif alt:
+            self.inline.append(f"[image: {alt}]")
+
+    def _end_pre(self, el: etree._Element) -> None:
+        self.pre = 0
+        text = "".join(self.inline)
+        self.inline = []
+        if text.startswith("\n"):  # HTML drops a newline right after <pre>
+            text = text[1:]
+        text = text.rstrip("\n")
+        if not text.strip():
+            return
+        lines = text.split("\n")
+        if self.md:
+            fence = "```"
+            while fence in text:
+                fence += "`"
+            cls = el.get("class") or ""
+            lines = [fence] + lines + [fence]
+            if "wp-block-verse" in cls:
+                lines = [_md_escape_line_start(_md_escape_inline(x, False)) + "\\" for x in
+                         text.split("\n")]
+                lines[-1] = lines[-1][:-1]
+        self._emit(lines)
+
+    def _end_table(self) -> None:
+        table = self._table()
+        self.flush()
+        self._pop(_Table)
+        if table is None or not table.rows:
+            return
+        rows = table.rows
+        if not self.md:
+            lines = [" | ".join(cell for cell in row) for row in rows]
+            self._emit(lines)
+            return
+        width = max(len(r) for r in rows)
+        padded = [r + [""] * (width - len(r)) for r in rows]
+        lines = ["| " + " | ".join(r) + " |" for r in padded]
+        lines.insert(1, "|" + " --- |" * width)
+        self._emit(lines)
+
+    def result(self) -> str:
+        self.flush()
+        text = "".join(self.out).strip("\n")
+        return unicodedata.normalize("NFC", text)
+
+
+def _md_url(url: str) -> str:
+    url = url.strip()
+    if any(c in url for c in " ()<>"):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+    return url
+
+
+def _walk(html: str, markdown: bool) -> str:
+    if not html or not html.strip():
+        return ""
+    root = parse_html(html)
+    walker = _Walker(markdown, _shortcode_pattern(html))
+    walker_start, walker_end, walker_text = walker.start, walker.end, walker.text
+    comment = etree.Comment
+    pi = etree.ProcessingInstruction
+    events = etree.iterwalk(root, events=("start", "end"))
+    for event, el in events:
+        tag = el.tag
+        if tag is comment or tag is pi or tag is etree.Entity:
+            if event == "end":
+                walker_text(el.tail)
+            continue
+        if event == "start":
+            if tag in SKIP_TAGS:
+                events.skip_subtree()
+                continue
+            walker_start(el, tag)
+            walker_text(el.text)
+        else:
+            if tag not in SKIP_TAGS:
+                walker_end(el, tag)
+            walker_text(el.tail)
+    return walker.result()
+
+
+def html_to_text(html: str) -> str:
+    """Clean text of an HTML fragment, by design.md's rules; no trailing newline."""
+    return _walk(html, markdown=False)
+
+
+def html_to_markdown(html: str) -> str:
+    """Markdown of an HTML fragment; no trailing newline."""
+    return _walk(html, markdown=True)
+
+
+def inline_text(html: str) -> str:
+    """One line of text from a title-like fragment: entities decoded, markup stripped."""
+    if "<" not in html and "&" not in html:
+        text = _WS.sub(" ", clean_str(html)).strip()
+    else:
+        text = " ".join(html_to_text(html).split())
+    return unicodedata.normalize("NFC", text)
