@@ -24,13 +24,9 @@ def test_shortlink_redirects_to_pretty_permalink(wordpress):
         categories=["Harness"],
         tags=["harness-tag"],
     )
-    assert re.fullmatch(
-        re.escape(wordpress.url) + r"/\d{4}/\d{2}/harness-permalink-check/", post["link"]
-    )
+    assert re.fullmatch(re.escape(wordpress.url) + r"/\d{4}/\d{2}/harness-permalink-check/", post["link"])
 
-    response = requests.get(
-        f"{wordpress.url}/?p={post['id']}", allow_redirects=False, timeout=TIMEOUT
-    )
+    response = requests.get(f"{wordpress.url}/?p={post['id']}", allow_redirects=False, timeout=TIMEOUT)
     assert response.status_code == 301
     assert response.headers["Location"] == post["link"]
 
@@ -59,9 +55,7 @@ def test_other_helpers(wordpress):
     assert wordpress.create_category("Harness helpers")["id"] == category["id"]
     tag = wordpress.create_tag("harness-helpers")
 
-    post = wordpress.create_post(
-        "Helpers v1", "<p>one</p>", categories=[category["id"]], tags=[tag["id"]]
-    )
+    post = wordpress.create_post("Helpers v1", "<p>one</p>", categories=[category["id"]], tags=[tag["id"]])
     assert post["categories"] == [category["id"]] and post["tags"] == [tag["id"]]
     updated = wordpress.update_post(post["id"], content="<p>two</p>")
     assert "two" in updated["content"]["rendered"]

@@ -26,6 +26,7 @@ CORE_FIELDS = ("id", "date", "date_gmt", "guid", "modified", "modified_gmt", "sl
 # At least one of these makes an object a post (a `_fields`-filtered one may carry only a few).
 POST_KEYS = ("id", "title", "content", "excerpt", "slug", "guid")
 DUMP_SUFFIXES = (".json", ".jsonl")
+HINT = "expected a saved REST API post, array of posts or JSON Lines (as from /wp-json/wp/v2/posts)"
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\n\r]*")
@@ -88,21 +89,21 @@ def _describe(text: str) -> str:
         value = json.loads(stripped)
     except (ValueError, RecursionError):
         return "is not JSON"
-    return f"is JSON {_kind(value)}, not a post"
+    return f"is a JSON {_kind(value)}, not a post"
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "boolean"
     if isinstance(value, (int, float)):
-        return "a number"
+        return "number"
     if isinstance(value, str):
-        return "a string"
+        return "string"
     if isinstance(value, list):
-        return "an array"
-    return "an object"
+        return "array"
+    return "object"
 
 
 def _error_object(value: dict[str, Any]) -> str | None:
@@ -220,7 +221,7 @@ def _add_value(dump: Dump, value: Any, source_text: str, where: str,
         dump.posts.append(_post_from(value, dump.name, raw, salvage))
         return
     what = _error_object(value) if isinstance(value, dict) else None
-    dump.warnings.append(f"{dump.name}: {where} {what or 'is JSON ' + _kind(value) + ', not a post'}"
+    dump.warnings.append(f"{dump.name}: {where} {what or 'is a JSON ' + _kind(value) + ', not a post'}"
                          "; skipped")
 
 
@@ -229,30 +230,30 @@ def read_dump(data: bytes, name: str) -> Dump:
     text, replaced = decode_bytes(data)
     stripped = text.strip()
     if not stripped or stripped[0] not in "{[":
-        raise InputError(f"{name} {_describe(text)}")
+        raise InputError(f"{name} {_describe(text)}; {HINT}")
     dump = _json_lines(text, name) if stripped[0] == "{" and "\n" in stripped else None
     if dump is None:
         dump = Dump(name)
         values = _strict_values(text)
         if values is not None and not replaced:
             if not values:
-                raise InputError(f"{name} is an empty JSON array: no posts in it")
+                raise InputError(f"{name} is an empty JSON array: no posts in it; {HINT}")
             for index, (value, source_text) in enumerate(values):
                 _add_value(dump, value, source_text, f"item {index}")
             if len(values) == 1 and not dump.posts:
-                raise InputError(f"{name} {_single_reason(values[0][0])}")
+                raise InputError(f"{name} {_single_reason(values[0][0])}; {HINT}")
         else:
             _salvage(dump, text, replaced)
     if not dump.posts:
         detail = f" ({dump.warnings[0].split(': ', 1)[-1]})" if dump.warnings else ""
-        raise InputError(f"{name} holds no WordPress post{detail}")
+        raise InputError(f"{name} holds no WordPress post{detail}; {HINT}")
     return dump
 
 
 def _single_reason(value: Any) -> str:
     if isinstance(value, dict):
         return _error_object(value) or "is a JSON object without any post fields (id, title, content)"
-    return f"is JSON {_kind(value)}, not a post"
+    return f"is a JSON {_kind(value)}, not a post"
 
 
 def _salvage(dump: Dump, text: str, replaced: int) -> None:
@@ -260,7 +261,7 @@ def _salvage(dump: Dump, text: str, replaced: int) -> None:
     try:
         result = parse_lenient(text)
     except TooDeep as exc:
-        raise InputError(f"{dump.name} is not a usable dump: {exc}") from None
+        raise InputError(f"{dump.name} is not a usable dump: {exc}; {HINT}") from None
     value = result.value
     if isinstance(value, list):
         starts = result.element_starts
@@ -272,11 +273,11 @@ def _salvage(dump: Dump, text: str, replaced: int) -> None:
             _add_value(dump, item, text[start:end].rstrip().rstrip(","), f"item {index}", record)
     elif isinstance(value, dict):
         if not _is_post(value):
-            raise InputError(f"{dump.name} {_single_reason(value)}")
+            raise InputError(f"{dump.name} {_single_reason(value)}; {HINT}")
         record = _salvage_record(result, value, replaced)
         _add_value(dump, value, text, "object", record)
     else:
-        raise InputError(f"{dump.name} is damaged JSON with no post in it")
+        raise InputError(f"{dump.name} is damaged JSON with no post in it; {HINT}")
     for post in dump.posts:
         if post.salvage:
             what = f"post {post.post.id}" if post.post.id is not None else "a post"

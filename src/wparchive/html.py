@@ -120,7 +120,7 @@ class _Table:
 
 
 _MD_LINE_START = re.compile(r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|(-)(?=\s)|(\d{1,9})([.)])(?=\s|$))")
-_MD_INLINE = re.compile(r"[`*_\[\]<&\\|]")
+_MD_INLINE = re.compile(r"[`*_\]<&\\|]")
 _MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
@@ -140,8 +140,6 @@ def _md_escape_inline(text: str, in_table: bool) -> str:
             out.append("\\*")
         elif ch == "_" and not (prev.isalnum() and nxt.isalnum()):
             out.append("\\_")
-        elif ch == "[" and "]" in text[i:]:
-            out.append("\\[")
         elif ch == "]" and nxt in "([:":
             out.append("\\]")
         elif ch == "<" and (nxt.isalpha() or nxt in "/!?"):
@@ -201,10 +199,11 @@ class _Walker:
         """Newline(s) before the next unit: one inside a list or table, else a blank line."""
         if not self.out:
             return ""
+        # Inside a list, items and nested lists follow each other line by line.
         for f in reversed(self.frames):
-            if isinstance(f, _List):
-                if f.emitted:
-                    return "\n"
+            if isinstance(f, _List) and f.emitted:
+                return "\n"
+            if isinstance(f, _Quote):
                 break
         if self.md:
             quotes = sum(isinstance(f, _Quote) for f in self.frames)
