@@ -14,7 +14,7 @@ Page" and a draft privacy-policy page 3).
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

@@ -18,8 +18,9 @@ import json
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import requests
 
@@ -67,7 +68,7 @@ class WordPress:
         self.session.auth = self.auth
 
     @classmethod
-    def from_env_file(cls, path: Path | str) -> "WordPress":
+    def from_env_file(cls, path: Path | str) -> WordPress:
         """Build from the env.json that start.sh writes."""
         path = Path(path)
         env = json.loads(path.read_text(encoding="utf-8"))
@@ -102,9 +103,7 @@ class WordPress:
     def _call(self, method: str, route: str, **kwargs: Any) -> Any:
         response = self.rest(method, route, **kwargs)
         if response.status_code not in (200, 201):
-            raise WordPressError(
-                f"{method} {route} -> HTTP {response.status_code}: {response.text[:2000]}"
-            )
+            raise WordPressError(f"{method} {route} -> HTTP {response.status_code}: {response.text[:2000]}")
         return response.json()
 
     # -- content helpers -----------------------------------------------------
@@ -180,9 +179,7 @@ class WordPress:
         if response.status_code == 400 and isinstance(body, dict) and body.get("code") == "term_exists":
             term_id = body.get("data", {}).get("term_id")
             return self._call("GET", f"/wp/v2/{taxonomy}/{int(term_id)}")
-        raise WordPressError(
-            f"POST /wp/v2/{taxonomy} -> HTTP {response.status_code}: {response.text[:2000]}"
-        )
+        raise WordPressError(f"POST /wp/v2/{taxonomy} -> HTTP {response.status_code}: {response.text[:2000]}")
 
     def _term_id(self, taxonomy: str, term: int | str) -> int:
         if isinstance(term, int):
@@ -270,9 +267,7 @@ def start_wordpress(workdir: Path | str) -> WordPress:
             return wp
         if result.returncode != _EXIT_PORT_IN_USE:
             raise WordPressError(f"start.sh failed (exit {result.returncode}):\n{output}")
-    raise WordPressError(
-        f"start.sh: no free port after {_START_ATTEMPTS} attempts:\n" + "\n".join(outputs)
-    )
+    raise WordPressError(f"start.sh: no free port after {_START_ATTEMPTS} attempts:\n" + "\n".join(outputs))
 
 
 def stop_wordpress(workdir: Path | str, check: bool = True) -> None:

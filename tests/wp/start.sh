@@ -23,7 +23,7 @@ set -euo pipefail
 
 usage() { echo "usage: $0 DIR PORT" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
-[[ "$2" =~ ^[0-9]+$ ]] && (( $2 > 0 && $2 < 65536 )) || usage
+if [[ ! "$2" =~ ^[0-9]+$ ]] || (( $2 < 1 || $2 > 65535 )); then usage; fi
 
 # Resolve everything to absolute paths so the script works from any cwd and
 # the servers (which we chdir away from) see the same paths.
@@ -102,6 +102,21 @@ on_exit() {
 }
 trap on_exit EXIT
 
+# spawn PIDFILE LOGFILE CMD...: run CMD in the background, detached.
+# setsid: own session and process group, so a Ctrl-C aimed at the caller
+# does not hit it, and stop.sh can signal the whole group (php -S workers
+# included). The wrapper shell records its PID and then exec's, so PIDFILE
+# holds the server's own PID. All fds are redirected, so a caller capturing
+# our output (subprocess.run) does not hang waiting for the daemons to close
+# the pipe.
+spawn() {
+    local pidfile=$1 logfile=$2
+    shift 2
+    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
+    setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" \
+        < /dev/null > "$logfile" 2>&1 &
+}
+
 # MariaDB refuses to run as root unless told to; as another user it simply
 # runs as that user. Running as ourselves avoids chown-ing DB_DIR to `mysql`,
 # which could not even reach it inside a 0700 parent such as pytest's tmp.
@@ -129,16 +144,10 @@ mariadb-install-db --no-defaults "${DB_OPTS[@]}" \
     > "$LOG_DIR/mariadb-install.log" 2>&1
 
 log "starting MariaDB (socket $SOCK)"
-# setsid: own session and process group, so a Ctrl-C aimed at the caller
-# does not hit it and stop.sh can signal the whole group. The wrapper shell
-# records its PID and then exec's, so the PID file holds the server's PID.
-# All fds are redirected so a caller capturing our output does not hang
-# waiting for the daemons to close the pipe.
-setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN_DIR/mariadb.pid" \
+spawn "$RUN_DIR/mariadb.pid" "$LOG_DIR/mariadb-stdout.log" \
     "$MARIADBD" --no-defaults "${DB_OPTS[@]}" \
     --socket="$SOCK" --pid-file="$RUN_DIR/mariadbd.pid" --skip-networking \
-    --log-error="$LOG_DIR/mariadb.log" \
-    < /dev/null > "$LOG_DIR/mariadb-stdout.log" 2>&1 &
+    --log-error="$LOG_DIR/mariadb.log"
 
 db() { mariadb --no-defaults --socket="$SOCK" -uroot "$@"; }
 for _ in $(seq 1 300); do   # up to 30 s
@@ -235,7 +244,7 @@ PHP_OPTS=(
 )
 
 log "installing WordPress"
-ADMIN_USER=admin
+ADMIN_USER="admin"
 ADMIN_PASS=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 php "${PHP_OPTS[@]}" "$HERE/install.php" "$WP_DIR" "$ADMIN_USER" "$ADMIN_PASS" \
     "admin@example.invalid" "$RUN_DIR/credentials.json" \
@@ -255,14 +264,15 @@ log "starting php -S on $URL"
 # fetch can overlap); 4 is plenty on a 2-core machine.
 (
     cd "$WP_DIR"
-    PHP_CLI_SERVER_WORKERS=4 setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN_DIR/php.pid" \
-        php "${PHP_OPTS[@]}" -S "127.0.0.1:$PORT" -t "$WP_DIR" "$HERE/router.php" \
-        < /dev/null > "$LOG_DIR/php-server.log" 2>&1 &
+    export PHP_CLI_SERVER_WORKERS=4
+    spawn "$RUN_DIR/php.pid" "$LOG_DIR/php-server.log" \
+        php "${PHP_OPTS[@]}" -S "127.0.0.1:$PORT" -t "$WP_DIR" "$HERE/router.php"
 )
 
 # Ready when the REST API index answers 200 with JSON. php (always present
 # here) is the HTTP client, so no curl/wget dependency.
 probe() {
+    # shellcheck disable=SC2016  # PHP code, not shell
     php -d display_errors=0 -r '
         $ctx = stream_context_create(["http" => ["timeout" => 2, "ignore_errors" => true]]);
         $body = @file_get_contents($argv[1], false, $ctx);
@@ -288,6 +298,7 @@ done
 probe || { log "$URL/wp-json/ did not answer 200 within 30 s"; exit 1; }
 
 # --- env.json: everything a test needs to talk to the site. -----------------
+# shellcheck disable=SC2016  # PHP code, not shell
 php -r '
     [, $creds, $url, $dir, $sock, $dbpid, $phppid, $out] = $argv;
     $c = json_decode(file_get_contents($creds), true);

@@ -1,0 +1,36 @@
+"""The README documents every command and long option, and CI runs the README's own test command."""
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from wparchive.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _long_options(command: click.Command) -> list[str]:
+    return [opt for param in command.params if isinstance(param, click.Option)
+            for opt in param.opts + param.secondary_opts if opt.startswith("--")]
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_and_option_is_in_the_readme(name):
+    assert f"wparchive {name}" in README, f"`wparchive {name}` is not documented in README.md"
+    for option in _long_options(cli.commands[name]):
+        assert re.search(rf"{re.escape(option)}\b", README), f"{name} {option} missing from README.md"
+
+
+def test_global_options_are_in_the_readme():
+    for option in _long_options(cli) + ["--help", "--version"]:
+        assert option in README, option
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in ci.splitlines()
