@@ -1,0 +1,356 @@
+"""The archive on disk: immutable, versioned snapshots of posts, written atomically under a lock.
+
+    <root>/<host>/<rest_base>/<id>/<YYYYMMDDTHHMMSSZ>-<hash12>/{response.json,post.txt,post.md,snapshot.json}
+
+A snapshot is written into a temporary folder beside its final place and renamed into place only
+when every file is written and fsynced, so a crash leaves either nothing or a whole snapshot.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from wparchive import __version__
+from wparchive.errors import InputError, WparchiveError
+from wparchive.fsutil import fsync_dir, safe_name, write_file
+from wparchive.post import Post
+from wparchive.render import CONVERTER, content_hash, metadata, render_excerpt, render_markdown, render_text
+
+SCHEMA = 1
+FILES = ("response.json", "post.txt", "post.md")
+TMP_PREFIX = ".tmp-"
+LOCK_NAME = ".lock"
+_SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
+_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+class LockedError(WparchiveError):
+    """Another process holds the archive's lock."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a capture came from, as recorded in snapshot.json."""
+
+    kind: str  # "api", "file" or "revision"
+    url: str | None = None
+    path: str | None = None
+    api_url: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind == "file":
+            out["path"] = self.path
+        else:
+            out["url"] = self.url
+        out.update(api_url=self.api_url, http_status=self.http_status, etag=self.etag,
+                   last_modified=self.last_modified)
+        return out
+
+    @property
+    def label(self) -> str:
+        return (self.path if self.kind == "file" else self.url) or ""
+
+
+@dataclass(frozen=True)
+class PostKey:
+    """Which archived post: its site's host folder, REST base and WordPress ID."""
+
+    host: str
+    rest_base: str
+    id: int
+
+    @property
+    def ref(self) -> str:
+        return f"{self.host}/{self.rest_base}/{self.id}"
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One stored version of a post."""
+
+    key: PostKey
+    path: Path
+    version: int  # 1 is the oldest
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def ref(self) -> str:
+        return f"{self.key.ref}@{self.version}"
+
+    def meta(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.path / "snapshot.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{self.path}: snapshot.json is unreadable ({exc}); "
+                             "run 'wparchive verify'") from None
+
+    def read_bytes(self, name: str) -> bytes:
+        return (self.path / name).read_bytes()
+
+    def read_text(self, name: str) -> str:
+        return self.read_bytes(name).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    status: str  # "new" or "unchanged"
+    snapshot: Snapshot
+
+    @property
+    def line(self) -> str:
+        if self.status == "new":
+            return f"new {self.snapshot.key.ref} v{self.snapshot.version}"
+        return f"unchanged {self.snapshot.key.ref}"
+
+
+def host_folder(url_or_host: str) -> str:
+    """Lower-cased host, a port as host_port; sanitised so no server can choose a path."""
+    parts = urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host)
+    try:
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        host, port = "", None
+    name = f"{host}_{port}" if port else host
+    return safe_name(name, "unknown-host")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Archive:
+    """A folder of snapshots with a small API shared by the CLI and the site crawler."""
+
+    def __init__(self, root: Path | str, lock_timeout: float = 30.0) -> None:
+        self.root = Path(root)
+        self.lock_timeout = lock_timeout
+        self._lock_depth = 0
+        self._lock_file: Any = None
+
+    # -- locking ---------------------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the archive's write lock; waits up to `lock_timeout` seconds for another process."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        f = open(self.root / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the with-block
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    f.close()
+                    raise LockedError(
+                        f"another wparchive process is writing to {self.root} (waited "
+                        f"{self.lock_timeout:g}s for its lock); try again when it has finished") from None
+                time.sleep(0.1)
+        self._lock_file, self._lock_depth = f, 1
+        try:
+            yield
+        finally:
+            self._lock_depth = 0
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+            f.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
+        if post.id is None:
+            raise InputError(f"post {post.slug or post.title_html!r} has no id, so it cannot be archived")
+        host = host_folder(post.link or site_url or "")
+        if host == "unknown-host" and site_url:
+            host = host_folder(site_url)
+        return PostKey(host, safe_name(rest_base or post.rest_base, "posts"), post.id)
+
+    def capture(self, post: Post, source: Source, raw: bytes, *, site_url: str | None = None,
+                rest_base: str | None = None, captured_at: datetime | None = None,
+                salvage: dict[str, Any] | None = None, compare_before: bool = False) -> CaptureResult:
+        """Store `post` as a new version unless its content hash equals the latest version's.
+
+        With `compare_before`, the version compared against is the one just before `captured_at`
+        (used when importing revisions, which are dated in the past).
+        """
+        key = self.key_for(post, site_url, rest_base)
+        digest = content_hash(post)
+        with self.lock():
+            post_dir = self.post_dir(key)
+            post_dir.mkdir(parents=True, exist_ok=True)
+            self._remove_stale_temporaries(post_dir)
+            when = captured_at or utc_now()
+            existing = self.versions(key)
+            previous = existing[-1] if existing else None
+            if compare_before:
+                stamp = when.strftime(_TIME_FORMAT)
+                earlier = [s for s in existing if s.name[:16] <= stamp]
+                previous = earlier[-1] if earlier else None
+            if previous is not None and previous.meta().get("content_hash") == digest:
+                return CaptureResult("unchanged", previous)
+            taken = {s.name[:16] for s in existing}
+            while when.strftime(_TIME_FORMAT) in taken:
+                when += timedelta(seconds=1)
+            name = f"{when.strftime(_TIME_FORMAT)}-{digest[:12]}"
+            self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage)
+            versions = self.versions(key)
+            snapshot = next(s for s in versions if s.name == name)
+            return CaptureResult("new", snapshot)
+
+    def _write_snapshot(self, post_dir: Path, name: str, post: Post, source: Source, raw: bytes,
+                        when: datetime, digest: str, salvage: dict[str, Any] | None) -> None:
+        files = {
+            "response.json": raw,
+            "post.txt": render_text(post).encode("utf-8"),
+            "post.md": render_markdown(post, source=source.label).encode("utf-8"),
+        }
+        meta: dict[str, Any] = {
+            "schema": SCHEMA,
+            "wparchive": __version__,
+            "captured_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "source": source.to_json(),
+        }
+        meta.update(metadata(post))
+        meta["excerpt"] = render_excerpt(post)
+        meta["content_hash"] = digest
+        meta["converter"] = CONVERTER
+        meta["files"] = {n: {"sha256": sha256(data), "size": len(data)} for n, data in files.items()}
+        meta["salvage"] = salvage
+        files["snapshot.json"] = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        tmp = post_dir / f"{TMP_PREFIX}{name}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+        try:
+            for file_name, data in files.items():
+                write_file(tmp / file_name, data)
+            fsync_dir(tmp)
+            os.rename(tmp, post_dir / name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        fsync_dir(post_dir)
+
+    def _remove_stale_temporaries(self, post_dir: Path) -> None:
+        # Safe under the lock: no other process can be writing into this folder now.
+        for child in post_dir.iterdir():
+            if child.name.startswith(TMP_PREFIX) and child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+
+    # -- reading ---------------------------------------------------------------------------
+    def post_dir(self, key: PostKey) -> Path:
+        return self.root / key.host / key.rest_base / str(key.id)
+
+    def versions(self, key: PostKey) -> list[Snapshot]:
+        """Every stored version of one post, oldest first."""
+        post_dir = self.post_dir(key)
+        if not post_dir.is_dir():
+            return []
+        names = sorted(c.name for c in post_dir.iterdir() if _SNAPSHOT_NAME.match(c.name) and c.is_dir())
+        return [Snapshot(key, post_dir / n, i) for i, n in enumerate(names, 1)]
+
+    def posts(self) -> Iterator[PostKey]:
+        """Every archived post, in path order."""
+        if not self.root.is_dir():
+            return
+        for host in sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            for base in sorted(p for p in host.iterdir() if p.is_dir()):
+                ids = [p.name for p in base.iterdir() if p.is_dir() and p.name.isdigit()]
+                for ident in sorted(ids, key=int):
+                    yield PostKey(host.name, base.name, int(ident))
+
+    def latest(self, key: PostKey) -> Snapshot | None:
+        versions = self.versions(key)
+        return versions[-1] if versions else None
+
+    # -- checking --------------------------------------------------------------------------
+    def verify(self) -> tuple[int, list[Problem]]:
+        """Re-hash every stored file against its manifest; report mismatches and stray writes."""
+        checked = 0
+        problems: list[Problem] = []
+        if not self.root.is_dir():
+            return 0, problems
+        for key in self.posts():
+            post_dir = self.post_dir(key)
+            for child in sorted(post_dir.iterdir()):
+                if child.name.startswith(TMP_PREFIX):
+                    problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; "
+                                                           "safe to delete"))
+                elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
+                    checked += 1
+                    problems.extend(_verify_snapshot(child))
+                else:
+                    problems.append(Problem(child, "unexpected", "not a snapshot folder"))
+        return checked, problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    kind: str  # "mismatch", "missing", "unexpected", "stray", "unreadable"
+    detail: str
+
+    def line(self, root: Path) -> str:
+        try:
+            shown = self.path.relative_to(root)
+        except ValueError:
+            shown = self.path
+        return f"{self.kind}: {shown}: {self.detail}"
+
+
+def _verify_snapshot(folder: Path) -> list[Problem]:
+    try:
+        meta = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
+        manifest = meta["files"]
+        if not isinstance(manifest, dict):
+            raise ValueError("files is not an object")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [Problem(folder / "snapshot.json", "unreadable", str(exc))]
+    problems = []
+    for name, expected in sorted(manifest.items()):
+        path = folder / name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            problems.append(Problem(path, "missing", "listed in snapshot.json but not on disk"))
+            continue
+        if len(data) != expected.get("size") or sha256(data) != expected.get("sha256"):
+            problems.append(Problem(path, "mismatch", "sha256 or size differs from snapshot.json"))
+    for child in sorted(folder.iterdir()):
+        if child.name not in manifest and child.name != "snapshot.json":
+            problems.append(Problem(child, "unexpected", "not listed in snapshot.json"))
+    digest = meta.get("content_hash", "")
+    if not isinstance(digest, str) or not folder.name.endswith("-" + digest[:12]):
+        problems.append(Problem(folder, "mismatch", "folder name does not match content_hash"))
+    return problems
