@@ -157,7 +157,7 @@ def _post_from(value: dict[str, Any], name: str, raw: bytes, salvage: dict | Non
     return DumpPost(Post.from_api(value), name, raw, salvage)
 
 
-def _strict_values(text: str) -> list[tuple[Any, str]] | None:
+def split_json_values(text: str) -> list[tuple[Any, str]] | None:
     """The top-level value(s) with their exact source text, or None if strict JSON fails.
 
     A top-level array is split into its elements so each post keeps its own bytes.
@@ -234,7 +234,7 @@ def read_dump(data: bytes, name: str) -> Dump:
     dump = _json_lines(text, name) if stripped[0] == "{" and "\n" in stripped else None
     if dump is None:
         dump = Dump(name)
-        values = _strict_values(text)
+        values = split_json_values(text)
         if values is not None and not replaced:
             if not values:
                 raise InputError(f"{name} is an empty JSON array: no posts in it; {HINT}")

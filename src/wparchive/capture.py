@@ -1,0 +1,76 @@
+"""Capture targets into the archive: live posts through a `Locator`, saved dumps by import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from wparchive.dump import read_path
+from wparchive.errors import WparchiveError
+from wparchive.locate import Fetched, Locator
+from wparchive.store import Archive, CaptureResult, Source
+
+
+@dataclass
+class TargetResult:
+    """What happened to one target (a dump may give several results, one per post)."""
+
+    target: str
+    result: CaptureResult | None = None
+    error: WparchiveError | None = None
+    warning: str | None = None
+
+    @property
+    def line(self) -> str:
+        if self.result is not None:
+            return self.result.line
+        return f"failed {self.target}: {self.error}"
+
+
+def is_dump_path(target: str) -> bool:
+    return target == "-" or (not target.startswith(("http://", "https://")) and Path(target).is_file())
+
+
+def source_for(fetched: Fetched, target: str) -> Source:
+    """The source record of a live capture: the URL asked for and the REST URL fetched."""
+    url = target if target.startswith(("http://", "https://")) else fetched.post.link or fetched.url
+    return Source("api", url=url, api_url=fetched.url, http_status=fetched.status,
+                  etag=fetched.headers.get("ETag") or fetched.headers.get("Etag"),
+                  last_modified=fetched.headers.get("Last-Modified"))
+
+
+def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureResult:
+    return archive.capture(fetched.post, source_for(fetched, target), fetched.raw, site_url=fetched.site,
+                           rest_base=fetched.rest_base)
+
+
+def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
+    """Import every post of a saved dump as snapshots whose source is that file."""
+    dump = read_path(target)
+    path = "<stdin>" if target == "-" else str(Path(target).resolve())
+    for warning in dump.warnings:
+        yield TargetResult(target, warning=warning)
+    for item in dump.posts:
+        try:
+            result = archive.capture(item.post, Source("file", path=path), item.raw, salvage=item.salvage)
+        except WparchiveError as exc:
+            yield TargetResult(target, error=exc)
+            continue
+        yield TargetResult(target, result=result)
+
+
+def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
+                    site: str | None = None, type_: str | None = None) -> Iterator[TargetResult]:
+    """Capture each target in turn; a failure is reported and the next target still runs."""
+    for target in targets:
+        try:
+            if is_dump_path(target):
+                yield from import_dump(archive, target)
+                continue
+            if locator is None:
+                raise WparchiveError(f"{target} needs the network, which this run has not set up")
+            fetched = locator.fetch(target, site=site, type_=type_)
+            yield TargetResult(target, result=capture_fetched(archive, fetched, target))
+        except WparchiveError as exc:
+            yield TargetResult(target, error=exc)

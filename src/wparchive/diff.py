@@ -1,0 +1,469 @@
+"""Compare two captures of a post: line hunks, word changes, metadata changes and statistics.
+
+A side is the clean text of a post (`post.txt` layout: one line per paragraph, list item or table row,
+blocks separated by one blank line) plus its metadata. `compare` does all the work once; the `format_*`
+functions and `to_json` only present a `Comparison`.
+
+Speed: nothing here is quadratic in the size of a post. Lines are diffed first (common prefix and suffix,
+then lines that occur once on each side as anchors, recursively, as in patience diff; `SequenceMatcher` runs
+only on small gaps that have no such anchor, and a large anchorless gap is one replaced block). Words are
+diffed the same way, but only inside the pairs of lines that changed. See `bench/diff.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+# The metadata compared, in the order changes are reported. Other keys of `Side.meta` are ignored.
+META_FIELDS = ("title", "slug", "status", "link", "author", "categories", "tags", "excerpt", "date_gmt",
+               "modified_gmt")
+CONTEXT = 3
+DRIFT_NOTE = "note: text differs but modified_gmt is unchanged: the site's rendering changed, not the post"
+# A removed and an added line are one edited line when their word sets are this similar (Dice coefficient).
+PAIR_MIN = 0.5
+_PAIR_CELLS = 10_000  # blocks of up to this many old x new lines are paired optimally, larger ones greedily
+_PAIR_WINDOW = 32  # how far ahead the greedy pairing looks for the new version of an old line
+_FALLBACK_CELLS = 250_000  # largest anchorless gap (old x new items) given to SequenceMatcher
+_WORD = re.compile(r"\S+")
+RED, GREEN, CYAN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[m"
+
+Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
+Segment = tuple[str, str]  # (" " unchanged | "-" removed | "+" added, text)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a label for headers, the clean text, and the metadata dict."""
+
+    label: str
+    text: str
+    meta: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class MetaChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the word view. `kind`: "context", "changed" (an old line paired with its new version),
+    "removed" or "added". Line numbers are 1-based; None on the side the line is not on."""
+
+    kind: str
+    old_line: int | None
+    new_line: int | None
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """A unified-diff hunk: `lines` as `diff -u` shows them, `rows` the same stretch as the word view."""
+
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    lines: tuple[tuple[str, str], ...]  # (" " | "-" | "+", line text)
+    rows: tuple[Row, ...]
+
+    @property
+    def header(self) -> str:
+        return f"@@ -{_range(self.old_start, self.old_count)} +{_range(self.new_start, self.new_count)} @@"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """A paragraph is a non-blank line (so one list item or table row counts one). "Changed" paragraphs are
+    old lines paired with their new version; added and removed ones have no counterpart. Words are
+    whitespace-separated tokens: those of added/removed lines plus those marked inside changed ones."""
+
+    paragraphs_changed: int = 0
+    paragraphs_added: int = 0
+    paragraphs_removed: int = 0
+    words_added: int = 0
+    words_removed: int = 0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Side
+    b: Side
+    ignore_whitespace: bool
+    text_changed: bool
+    hunks: list[Hunk]
+    meta_changes: list[MetaChange]
+    stats: Stats
+    render_drift: bool
+
+    @property
+    def identical(self) -> bool:
+        return not self.text_changed and not self.meta_changes
+
+    @property
+    def word_changes(self) -> list[Row]:
+        """The changed line pairs, in order."""
+        return [row for h in self.hunks for row in h.rows if row.kind == "changed"]
+
+
+def compare(a: Side, b: Side, *, ignore_whitespace: bool = False) -> Comparison:
+    """Compare two sides. With `ignore_whitespace`, lines are compared with runs of whitespace collapsed and
+    ends stripped, so whitespace-only changes are no difference (hunks still show the original lines)."""
+    a_lines, b_lines = _lines(a.text), _lines(b.text)
+    ids: dict[str, int] = {}
+    keys = (lambda s: " ".join(s.split())) if ignore_whitespace else (lambda s: s)
+    a_ids = [ids.setdefault(keys(s), len(ids)) for s in a_lines]
+    b_ids = [ids.setdefault(keys(s), len(ids)) for s in b_lines]
+    text_changed = a_ids != b_ids
+    hunks = _hunks(a_lines, b_lines, _opcodes(a_ids, b_ids)) if text_changed else []
+    changes = []
+    for name in META_FIELDS:
+        old, new = _meta_value(a.meta.get(name)), _meta_value(b.meta.get(name))
+        if old != new:
+            changes.append(MetaChange(name, old, new))
+    modified = a.meta.get("modified_gmt")
+    drift = text_changed and modified is not None and modified == b.meta.get("modified_gmt")
+    return Comparison(a, b, ignore_whitespace, text_changed, hunks, changes, _stats(hunks), drift)
+
+
+# --- presentation ------------------------------------------------------------------------------------------
+
+def format_unified(c: Comparison, color: bool = False) -> str:
+    """`diff -u` style: `---`/`+++` headers with the side labels, `@@` hunk headers (a count of 1 is left
+    out, as `diff -u` does), lines prefixed " ", "-", "+"; context lines are the old side's. Ends with
+    `DRIFT_NOTE` when `render_drift`. Every line ends with a newline; "" when the text is unchanged."""
+    if not c.hunks:
+        return ""
+    out = _headers(c, color)
+    for h in c.hunks:
+        out.append(_paint(h.header, CYAN, color))
+        for op, text in h.lines:
+            out.append(_paint(op + text, RED if op == "-" else GREEN, color) if op != " " else " " + text)
+    return _finish(c, out)
+
+
+def format_words(c: Comparison, color: bool = False) -> str:
+    """Word diff like `git diff --word-diff=plain`: the same headers and hunk headers, then each line once,
+    with no prefix (as git prints them): unchanged lines as they are (the new side's), an edited line with
+    its changes inline as `[-removed-]{+added+}` (a run of adjacent changed words with the spaces inside it
+    is one marker), a wholly removed or added line as `[-line-]` / `{+line+}` (a blank one stays blank). With
+    `color` the markers are red/green but keep their brackets, so the output stays unambiguous."""
+    if not c.hunks:
+        return ""
+    out = _headers(c, color)
+    for h in c.hunks:
+        out.append(_paint(h.header, CYAN, color))
+        out.extend("".join(_mark(op, text, color) for op, text in row.segments) for row in h.rows)
+    return _finish(c, out)
+
+
+def format_meta(c: Comparison) -> str:
+    """One line per changed field, `field: old -> new`: strings JSON-quoted (so "" differs visibly from a
+    missing value), lists comma-joined (`[]` when empty), None or missing as `(none)`."""
+    return "".join(f"{m.field}: {_show(m.old)} -> {_show(m.new)}\n" for m in c.meta_changes)
+
+
+def format_stat(c: Comparison) -> str:
+    """One line, e.g. `1 paragraph changed, 2 added, 0 removed; 14 words added, 9 removed; 2 metadata fields
+    changed (title, tags)`. "text unchanged" stands for the first two parts when only metadata differs; ""
+    when identical."""
+    if c.identical:
+        return ""
+    s, parts = c.stats, []
+    if c.text_changed:
+        parts.append(f"{_count(s.paragraphs_changed, 'paragraph')} changed, {s.paragraphs_added} added, "
+                     f"{s.paragraphs_removed} removed")
+        parts.append(f"{_count(s.words_added, 'word')} added, {s.words_removed} removed")
+    else:
+        parts.append("text unchanged")
+    if c.meta_changes:
+        names = ", ".join(m.field for m in c.meta_changes)
+        parts.append(f"{_count(len(c.meta_changes), 'metadata field')} changed ({names})")
+    return "; ".join(parts) + "\n"
+
+
+def to_json(c: Comparison) -> dict[str, Any]:
+    """Everything, JSON-ready. Hunk lines and segments are `[op, text]` pairs (op " ", "-" or "+")."""
+    return {
+        "sides": {"a": c.a.label, "b": c.b.label},
+        "identical": c.identical,
+        "text_changed": c.text_changed,
+        "render_drift": c.render_drift,
+        "ignore_whitespace": c.ignore_whitespace,
+        "hunks": [{"old_start": h.old_start, "old_count": h.old_count, "new_start": h.new_start,
+                   "new_count": h.new_count, "header": h.header, "lines": [list(x) for x in h.lines]}
+                  for h in c.hunks],
+        "word_changes": [{"old_line": r.old_line, "new_line": r.new_line,
+                          "removed": [t for op, t in r.segments if op == "-"],
+                          "added": [t for op, t in r.segments if op == "+"],
+                          "segments": [list(s) for s in r.segments]} for r in c.word_changes],
+        "meta_changes": [{"field": m.field, "old": m.old, "new": m.new} for m in c.meta_changes],
+        "stats": {k: getattr(c.stats, k) for k in Stats.__dataclass_fields__},
+    }
+
+
+def _headers(c: Comparison, color: bool) -> list[str]:
+    return [_paint(f"--- {c.a.label}", BOLD, color), _paint(f"+++ {c.b.label}", BOLD, color)]
+
+
+def _finish(c: Comparison, out: list[str]) -> str:
+    if c.render_drift:
+        out.append(DRIFT_NOTE)
+    return "\n".join(out) + "\n"
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{RESET}" if color else text
+
+
+def _mark(op: str, text: str, color: bool) -> str:
+    if op == " " or not text:
+        return text
+    return _paint(f"[-{text}-]", RED, color) if op == "-" else _paint(f"{{+{text}+}}", GREEN, color)
+
+
+def _range(start: int, count: int) -> str:
+    return str(start) if count == 1 else f"{start},{count}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return ", ".join(str(x) for x in value) if value else "[]"
+    return str(value)
+
+
+def _meta_value(value: Any) -> Any:
+    """Tuples (as `Post` keeps terms) and lists (as JSON gives them) compare, and serialise, alike."""
+    return [_meta_value(x) for x in value] if isinstance(value, (list, tuple)) else value
+
+
+# --- the diff itself ---------------------------------------------------------------------------------------
+
+def _lines(text: str) -> list[str]:
+    """Lines of a post.txt text; the final newline ends the last line (a missing one is not a difference)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[Opcode]:
+    """difflib-style opcodes turning `a` into `b` (items hashable), in time about linear in their length."""
+    blocks: list[tuple[int, int, int]] = []  # matching blocks (i, j, size)
+    todo = [(0, len(a), 0, len(b))]
+    while todo:
+        alo, ahi, blo, bhi = todo.pop()
+        i, j = alo, blo
+        while i < ahi and j < bhi and a[i] == b[j]:
+            i, j = i + 1, j + 1
+        if i > alo:
+            blocks.append((alo, blo, i - alo))
+        alo, blo = i, j
+        i, j = ahi, bhi
+        while i > alo and j > blo and a[i - 1] == b[j - 1]:
+            i, j = i - 1, j - 1
+        if i < ahi:
+            blocks.append((i, j, ahi - i))
+        ahi, bhi = i, j
+        if alo == ahi or blo == bhi:
+            continue
+        anchors = _anchors(a, alo, ahi, b, blo, bhi)
+        if anchors:
+            for i, j in anchors:
+                blocks.append((i, j, 1))
+                todo.append((alo, i, blo, j))
+                alo, blo = i + 1, j + 1
+            todo.append((alo, ahi, blo, bhi))
+        elif (ahi - alo) * (bhi - blo) <= _FALLBACK_CELLS:
+            sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            blocks.extend((alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n)
+    ops: list[Opcode] = []
+    i = j = 0
+    for bi, bj, n in sorted(blocks) + [(len(a), len(b), 0)]:
+        tag = "replace" if i < bi and j < bj else "delete" if i < bi else "insert" if j < bj else ""
+        if tag:
+            ops.append((tag, i, bi, j, bj))
+        if n and ops and ops[-1][0] == "equal" and not tag:
+            ops[-1] = ("equal", ops[-1][1], bi + n, ops[-1][3], bj + n)
+        elif n:
+            ops.append(("equal", bi, bi + n, bj, bj + n))
+        i, j = bi + n, bj + n
+    return ops
+
+
+def _anchors(a: Sequence[Any], alo: int, ahi: int, b: Sequence[Any], blo: int, bhi: int,
+             ) -> list[tuple[int, int]]:
+    """Items occurring exactly once in each range, as (i, j), longest run in the same order on both sides."""
+    count_a, count_b = Counter(a[alo:ahi]), Counter(b[blo:bhi])
+    where_b = {x: j for j, x in enumerate(b[blo:bhi], blo) if count_b[x] == 1}
+    cands = [(i, where_b[x]) for i, x in enumerate(a[alo:ahi], alo) if x in where_b and count_a[x] == 1]
+    tails: list[int] = []  # patience sorting: smallest j ending an increasing run of each length
+    tail_at: list[int] = []
+    back = [-1] * len(cands)
+    for k, (_, j) in enumerate(cands):
+        p = bisect_left(tails, j)
+        if p == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[p], tail_at[p] = j, k
+        back[k] = tail_at[p - 1] if p else -1
+    run, k = [], tail_at[-1] if tail_at else -1
+    while k >= 0:
+        run.append(cands[k])
+        k = back[k]
+    return run[::-1]
+
+
+def _groups(ops: list[Opcode], n: int = CONTEXT) -> list[list[Opcode]]:
+    """Opcodes cut into hunks with `n` lines of context (difflib's get_grouped_opcodes)."""
+    ops = list(ops)
+    if ops[0][0] == "equal":
+        _, i1, i2, j1, j2 = ops[0]
+        ops[0] = ("equal", max(i1, i2 - n), i2, max(j1, j2 - n), j2)
+    if ops[-1][0] == "equal":
+        _, i1, i2, j1, j2 = ops[-1]
+        ops[-1] = ("equal", i1, min(i2, i1 + n), j1, min(j2, j1 + n))
+    groups: list[list[Opcode]] = []
+    group: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal" and i2 - i1 > 2 * n:
+            group.append(("equal", i1, i1 + n, j1, j1 + n))
+            groups.append(group)
+            group, i1, j1 = [], i2 - n, j2 - n
+        group.append((tag, i1, i2, j1, j2))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        groups.append(group)
+    return groups
+
+
+def _hunks(a: list[str], b: list[str], ops: list[Opcode]) -> list[Hunk]:
+    hunks = []
+    for group in _groups(ops):
+        lines: list[tuple[str, str]] = []
+        rows: list[Row] = []
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [(" ", a[i]) for i in range(i1, i2)]
+                rows += [Row("context", i1 + k + 1, j1 + k + 1, ((" ", b[j1 + k]),)) for k in range(i2 - i1)]
+            else:
+                lines += [("-", a[i]) for i in range(i1, i2)] + [("+", b[j]) for j in range(j1, j2)]
+                rows += _block_rows(a, i1, i2, b, j1, j2)
+        i1, j1, i2, j2 = group[0][1], group[0][3], group[-1][2], group[-1][4]
+        # As in `diff -u`, an empty range starts at the line before it.
+        hunks.append(Hunk(i1 + 1 if i2 > i1 else i1, i2 - i1, j1 + 1 if j2 > j1 else j1, j2 - j1,
+                          tuple(lines), tuple(rows)))
+    return hunks
+
+
+def _block_rows(a: list[str], i1: int, i2: int, b: list[str], j1: int, j2: int) -> list[Row]:
+    """The word view of a changed block: paired lines as one row each, the rest whole, in order."""
+    rows: list[Row] = []
+    i, j = i1, j1
+    for pi, pj in _pair(a[i1:i2], b[j1:j2]) + [(i2 - i1, j2 - j1)]:
+        pi, pj = pi + i1, pj + j1
+        rows += [Row("removed", k + 1, None, (("-", a[k]),)) for k in range(i, pi)]
+        rows += [Row("added", None, k + 1, (("+", b[k]),)) for k in range(j, pj)]
+        if pi < i2:
+            rows.append(Row("changed", pi + 1, pj + 1, _word_segments(a[pi], b[pj])))
+        i, j = pi + 1, pj + 1
+    return rows
+
+
+def _pair(old: list[str], new: list[str]) -> list[tuple[int, int]]:
+    """Pairs (old index, new index), in order on both sides, of lines similar enough to be one edited line.
+    Optimal (most total similarity) for usual blocks; greedy within a window for huge ones."""
+    m, n = len(old), len(new)
+    if not m or not n:
+        return []
+    sa, sb = [set(x.split()) for x in old], [set(x.split()) for x in new]
+
+    def sim(i: int, j: int) -> float:
+        total = len(sa[i]) + len(sb[j])
+        return 2 * len(sa[i] & sb[j]) / total if total else 0.0
+
+    if m * n > _PAIR_CELLS:
+        pairs, j0 = [], 0
+        for i in range(m):
+            s, j = max(((sim(i, j), -j) for j in range(j0, min(n, j0 + _PAIR_WINDOW))), default=(0.0, 0))
+            if s >= PAIR_MIN:
+                pairs.append((i, -j))
+                j0 = 1 - j
+        return pairs
+    score = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for i in range(m):
+        for j in range(n):
+            s = sim(i, j)
+            diagonal = score[i][j] + s if s >= PAIR_MIN else 0.0
+            score[i + 1][j + 1] = max(score[i][j + 1], score[i + 1][j], diagonal)
+    pairs, i, j = [], m, n
+    while i and j:
+        if score[i][j] == score[i - 1][j]:
+            i -= 1
+        elif score[i][j] == score[i][j - 1]:
+            j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    return pairs[::-1]
+
+
+def _word_segments(old: str, new: str) -> tuple[Segment, ...]:
+    """The new line with the word changes from the old one marked; changed runs keep their inner spaces."""
+    ta = [m.span() for m in _WORD.finditer(old)]
+    tb = [m.span() for m in _WORD.finditer(new)]
+    out: list[Segment] = []
+    pos = 0  # how much of `new` is out
+    for tag, i1, i2, j1, j2 in _opcodes([old[s:e] for s, e in ta], [new[s:e] for s, e in tb]):
+        if tag == "equal":
+            out.append((" ", new[pos:tb[j2 - 1][1]]))
+            pos = tb[j2 - 1][1]
+            continue
+        if j1 < j2:
+            out.append((" ", new[pos:tb[j1][0]]))
+        elif i1:  # a deletion: the old space before it; the next unchanged run brings the new one after it
+            out.append((" ", old[ta[i1 - 1][1]:ta[i1][0]]))
+        if i1 < i2:
+            out.append(("-", old[ta[i1][0]:ta[i2 - 1][1]]))
+        if j1 < j2:
+            out.append(("+", new[tb[j1][0]:tb[j2 - 1][1]]))
+            pos = tb[j2 - 1][1]
+        elif not i1 and i2 < len(ta):  # deleted at the start of the line: keep it apart from what follows
+            out.append((" ", old[ta[i2 - 1][1]:ta[i2][0]]))
+    out.append((" ", new[pos:]))
+    merged: list[Segment] = []
+    for op, text in out:
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        elif text:
+            merged.append((op, text))
+    return tuple(merged)
+
+
+def _stats(hunks: list[Hunk]) -> Stats:
+    changed = added = removed = words_added = words_removed = 0
+    for row in (r for h in hunks for r in h.rows):
+        for op, text in row.segments:
+            words_added += len(text.split()) if op == "+" else 0
+            words_removed += len(text.split()) if op == "-" else 0
+        changed += row.kind == "changed"
+        added += row.kind == "added" and bool(row.segments[0][1].strip())
+        removed += row.kind == "removed" and bool(row.segments[0][1].strip())
+    return Stats(changed, added, removed, words_added, words_removed)

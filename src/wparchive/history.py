@@ -1,0 +1,78 @@
+"""What `log` and `ls` show: versions of a post with what changed, and the archived posts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wparchive.store import Archive, PostKey, Snapshot
+
+# Fields whose change `log` names, in this order; the text is compared by its post.txt hash.
+LOGGED_FIELDS = ("title", "slug", "status", "link", "author", "categories", "tags", "excerpt", "date_gmt")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    snapshot: Snapshot
+    meta: dict[str, Any]
+    changed: str  # "first capture", or the fields that changed ("text, title")
+
+    @property
+    def line(self) -> str:
+        source = self.meta.get("source") or {}
+        where = source.get("path") if source.get("kind") == "file" else source.get("url")
+        return (f"@{self.snapshot.version}\t{self.meta.get('captured_at', '')}\t{source.get('kind', '')}:"
+                f"{where or ''}\t{str(self.meta.get('content_hash', ''))[:12]}\t{self.changed}")
+
+
+def _text_hash(meta: dict[str, Any]) -> str | None:
+    return ((meta.get("files") or {}).get("post.txt") or {}).get("sha256")
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
+    """What differs between two versions' snapshot.json, as a short list."""
+    if before is None:
+        return "first capture"
+    changed = ["text"] if _text_hash(before) != _text_hash(after) else []
+    changed += [f for f in LOGGED_FIELDS if before.get(f) != after.get(f) and f != "title"]
+    if before.get("title") != after.get("title"):
+        changed.insert(0, "title")
+    if not changed and before.get("content_hash") != after.get("content_hash"):
+        changed.append("markup")
+    return ", ".join(changed) or "nothing visible"
+
+
+def log_entries(archive: Archive, key: PostKey) -> list[LogEntry]:
+    """Versions of one post, newest first, each with what changed since the one before."""
+    entries = []
+    previous = None
+    for snapshot in archive.versions(key):
+        meta = snapshot.meta()
+        entries.append(LogEntry(snapshot, meta, changes(previous, meta)))
+        previous = meta
+    return entries[::-1]
+
+
+@dataclass(frozen=True)
+class ListedPost:
+    key: PostKey
+    slug: str
+    title: str
+    versions: int
+    last_captured: str
+
+    def row(self) -> list[str]:
+        return [self.key.host, self.key.rest_base, str(self.key.id), self.slug, self.title,
+                str(self.versions), self.last_captured]
+
+
+def list_posts(archive: Archive) -> list[ListedPost]:
+    out = []
+    for key in archive.posts():
+        versions = archive.versions(key)
+        if not versions:
+            continue
+        meta = versions[-1].meta()
+        out.append(ListedPost(key, str(meta.get("slug") or ""), str(meta.get("title") or ""), len(versions),
+                              str(meta.get("captured_at") or "")))
+    return out

@@ -1,0 +1,307 @@
+"""Find a post's REST route from what a user has: a permalink, `?p=ID`, a REST URL, or an ID or slug
+with `--site`; then fetch it.
+
+Discovery order (WordPress >= 5.5 advertises the exact route of a single post):
+1. the page's `Link: <...>; rel="alternate"; type="application/json"` header or `<link>` tag;
+2. the API root from `rel="https://api.w.org/"` (header, then `<link>` tag), then the ID from `?p=`,
+   `?page_id=` or the slug from the path, checked against the URL (slugs are unique per type only);
+3. guesses: `/wp-json/`, then `?rest_route=/`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
+
+import lxml.html
+import requests
+from requests.utils import parse_header_links
+
+from wparchive.dump import split_json_values
+from wparchive.errors import InputError, RemoteError
+from wparchive.post import Post
+from wparchive.remote import Client, is_html, parse_json, redact_url, with_params
+
+API_REL = "https://api.w.org/"
+EMBED = "author,wp:term"
+CORE_BASES = ("posts", "pages")
+# Post types that are not content a reader sees on its own page.
+SKIP_TYPES = frozenset({"attachment", "wp_block", "wp_template", "wp_template_part", "wp_navigation",
+                        "nav_menu_item", "wp_global_styles", "wp_font_family", "wp_font_face"})
+_ROUTE = re.compile(r"^/wp/v2/([^/?#]+)/(\d+)/?$")
+
+
+@dataclass(frozen=True)
+class ApiRoot:
+    """A site's REST API root: pretty (`.../wp-json/`) or plain (`...?rest_route=/`)."""
+
+    root: str
+
+    @property
+    def plain(self) -> bool:
+        return "rest_route=" in self.root
+
+    def url(self, route: str) -> str:
+        if self.plain:
+            base = self.root.split("?", 1)[0]
+            return f"{base}?rest_route={quote(route, safe='/,:')}"
+        return self.root.rstrip("/") + route
+
+
+@dataclass
+class Fetched:
+    """A post as fetched: the model, the exact bytes, and where they came from."""
+
+    post: Post
+    raw: bytes
+    api: ApiRoot
+    rest_base: str
+    url: str  # the REST URL fetched (never with a password in it)
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    site: str = ""
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def _rest_target(url: str) -> tuple[ApiRoot, str, int] | None:
+    """(API root, rest base, id) of a REST URL, or None if `url` is not one."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if "rest_route" in query:
+        m = _ROUTE.match(query["rest_route"][0])
+        if m:
+            root = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "rest_route=/", ""))
+            return ApiRoot(root), m.group(1), int(m.group(2))
+        return None
+    if "/wp-json/" in parts.path:
+        prefix, _, route = parts.path.partition("/wp-json")
+        m = _ROUTE.match(route)
+        if m:
+            root = urlunsplit((parts.scheme, parts.netloc, prefix + "/wp-json/", "", ""))
+            return ApiRoot(root), m.group(1), int(m.group(2))
+    return None
+
+
+def _links(response: requests.Response) -> list[dict[str, str]]:
+    """Link headers, then `<link>` tags in an HTML head, as {url, rel, type} dicts."""
+    found = []
+    for header in response.raw.headers.getlist("Link") if response.raw is not None else []:
+        found.extend(parse_header_links(header))
+    if not found and "Link" in response.headers:
+        found.extend(parse_header_links(response.headers["Link"]))
+    if is_html(response) and response.content:
+        try:
+            doc = lxml.html.fromstring(response.content[:2_000_000])
+            for el in doc.iter("link"):
+                found.append({"url": el.get("href", ""), "rel": el.get("rel", ""), "type": el.get("type", "")})
+        except (ValueError, lxml.etree.ParserError):
+            pass
+    return found
+
+
+class Locator:
+    """Turns targets into fetched posts through one `Client`."""
+
+    def __init__(self, client: Client, *, post_password: str | None = None) -> None:
+        self.client = client
+        self.post_password = post_password
+        self._types: dict[str, list[str]] = {}
+
+    # -- public ----------------------------------------------------------------------------
+    def fetch(self, target: str, *, site: str | None = None, type_: str | None = None) -> Fetched:
+        """Fetch the post `target` names (URL, REST URL, or ID/slug with `site`)."""
+        if target.startswith(("http://", "https://")):
+            rest = _rest_target(target)
+            if rest is not None:
+                api, base, post_id = rest
+                return self.fetch_route(api, base, post_id)
+            return self._from_permalink(target, type_)
+        if site is None:
+            raise InputError(f"{target} is not a URL or a saved dump file; give a permalink, a REST URL, "
+                             "or an ID or slug together with --site URL")
+        api = self.api_root(site)
+        if target.isdigit():
+            return self._by_id(api, int(target), type_, site)
+        return self._by_slug(api, target, type_, None, site)
+
+    def api_root(self, site: str) -> ApiRoot:
+        """The REST API root of the site at `site`: advertised, else `/wp-json/`, else `?rest_route=/`."""
+        site = site if site.startswith(("http://", "https://")) else "https://" + site
+        response = self.client.get(site, accept="text/html,application/json;q=0.9,*/*;q=0.8")
+        api = self._advertised_root(response)
+        return api or self._guess_root(response.url or site)
+
+    def fetch_route(self, api: ApiRoot, base: str, post_id: int, *, what: str | None = None) -> Fetched:
+        """GET one post's route with embedded author and terms (and `context=edit` with credentials)."""
+        url = api.url(f"/wp/v2/{base}/{post_id}")
+        params = self.params()
+        label = what or f"{base} {post_id}"
+        data, response = self.client.get_json(url, params, what=label)
+        return self.fetched(api, base, data, response, with_params(url, params), label)
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"_embed": EMBED}
+        if self.client.credentials is not None:
+            params["context"] = "edit"
+        if self.post_password:
+            params["password"] = self.post_password
+        return params
+
+    def fetched(self, api: ApiRoot, base: str, data: Any, response: requests.Response, url: str,
+                what: str) -> Fetched:
+        if not isinstance(data, dict) or "id" not in data:
+            raise RemoteError(f"{redact_url(response.url)} did not return a post object")
+        post = Post.from_api(data)
+        if post.protected and not post.content_html.strip():
+            raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
+                              "give --post-password (it is used for the request only, never stored)")
+        headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
+        return Fetched(post, response.content, api, base, url, response.status_code, headers,
+                       site=_origin(api.root))
+
+    def rest_bases(self, api: ApiRoot) -> list[str]:
+        """posts, pages, then the site's other viewable REST post types."""
+        if api.root not in self._types:
+            bases = list(CORE_BASES)
+            try:
+                data, _ = self.client.get_json(api.url("/wp/v2/types"), what="the post types")
+            except RemoteError:
+                data = {}
+            if isinstance(data, dict):
+                for slug, info in sorted(data.items()):
+                    if slug in SKIP_TYPES or not isinstance(info, dict):
+                        continue
+                    base = info.get("rest_base") or slug
+                    if isinstance(base, str) and base not in bases and info.get("viewable", True):
+                        bases.append(base)
+            self._types[api.root] = bases
+        return self._types[api.root]
+
+    # -- discovery -------------------------------------------------------------------------
+    def _advertised_root(self, response: requests.Response) -> ApiRoot | None:
+        for link in _links(response):
+            if API_REL in link.get("rel", "").split() and link.get("url"):
+                return ApiRoot(link["url"])
+        return None
+
+    def _guess_root(self, url: str) -> ApiRoot:
+        origin = _origin(url)
+        for candidate in (origin + "/wp-json/", origin + "/?rest_route=/"):
+            try:
+                response = self.client.get(candidate)
+            except RemoteError:
+                continue
+            if response.status_code == 200 and not is_html(response):
+                try:
+                    body = parse_json(response)
+                except RemoteError:
+                    continue
+                if isinstance(body, dict) and "wp/v2" in body.get("namespaces", []):
+                    return ApiRoot(candidate)
+        raise RemoteError(f"no WordPress REST API found at {origin} (no api.w.org link; /wp-json/ and "
+                          "?rest_route=/ did not answer); check the URL, or the site may block its API")
+
+    def _from_permalink(self, url: str, type_: str | None) -> Fetched:
+        response = self.client.get(url, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+        final = response.url or url
+        links = _links(response) if response.status_code < 400 else []
+        api = None
+        for link in links:
+            if API_REL in link.get("rel", "").split() and link.get("url"):
+                api = ApiRoot(link["url"])
+                break
+        for link in links:
+            if "alternate" in link.get("rel", "").split() and "json" in link.get("type", ""):
+                rest = _rest_target(link.get("url", ""))
+                if rest is not None:
+                    alt_api, base, post_id = rest
+                    return self.fetch_route(api or alt_api, base, post_id)
+        if api is None:
+            api = self._guess_root(final)
+        query = parse_qs(urlsplit(url).query)
+        for name, bases in (("p", None), ("page_id", ["pages"]), ("post", None)):
+            value = query.get(name, [""])[0]
+            if value.isdigit():
+                return self._by_id(api, int(value), type_, url, bases)
+        slug = next((s for s in reversed(urlsplit(final).path.split("/")) if s), "")
+        if not slug:
+            raise RemoteError(f"{url} is not a single post's page (no post route advertised, no slug in "
+                              "the path); give the post's permalink or its REST URL")
+        return self._by_slug(api, slug, type_, final, url, also=url)
+
+    def _bases(self, api: ApiRoot, type_: str | None) -> list[str]:
+        if type_:
+            known = {"post": "posts", "page": "pages"}
+            return [known.get(type_, type_)]
+        return self.rest_bases(api)
+
+    def _by_id(self, api: ApiRoot, post_id: int, type_: str | None, where: str,
+               bases: list[str] | None = None) -> Fetched:
+        tried = []
+        for base in bases or self._bases(api, type_):
+            tried.append(base)
+            url = api.url(f"/wp/v2/{base}/{post_id}")
+            response = self.client.get(url, self.params())
+            if response.status_code == 404:
+                continue
+            label = f"{base} {post_id}"
+            if response.status_code >= 400:
+                raise self.client.error_for(response, label)
+            return self.fetched(api, base, parse_json(response), response, with_params(url, self.params()),
+                                label)
+        raise RemoteError(f"post {post_id} was not found at {_origin(api.root) or where} "
+                          f"(tried {', '.join(tried)}); check the ID, or --type")
+
+    def _by_slug(self, api: ApiRoot, slug: str, type_: str | None, url: str | None, where: str,
+                 also: str | None = None) -> Fetched:
+        # WordPress stores non-Latin slugs percent-encoded in lower case.
+        wanted = quote(unquote(slug), safe="-_.~").lower() if "%" in slug or not slug.isascii() else slug
+        tried = []
+        for base in self._bases(api, type_):
+            tried.append(base)
+            endpoint = api.url(f"/wp/v2/{base}")
+            params = dict(self.params(), slug=wanted)
+            if self.client.credentials is not None:
+                params["status"] = "any"
+            response = self.client.get(endpoint, params)
+            if response.status_code in (400, 404):
+                continue
+            if response.status_code >= 400:
+                raise self.client.error_for(response, f"{base} with slug {wanted}")
+            items = parse_json(response)
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict):
+                    continue
+                link = item.get("link") or ""
+                if url is None or _same_page(link, url) or (also and _same_page(link, also)):
+                    single = requests.Response()
+                    single._content = _item_bytes(response.content, item)
+                    single.status_code = response.status_code
+                    single.headers = response.headers
+                    single.url = response.url
+                    label = f"{base} {item.get('id')}"
+                    return self.fetched(api, base, item, single, with_params(
+                        api.url(f"/wp/v2/{base}/{item.get('id')}"), self.params()), label)
+        raise RemoteError(f"no post with slug {wanted!r}{' at ' + url if url else ''} was found at "
+                          f"{_origin(api.root) or where} (tried {', '.join(tried)}); check the URL or --type")
+
+
+def _same_page(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.hostname or "").lower() == (pb.hostname or "").lower() and \
+        unquote(pa.path).rstrip("/").lower() == unquote(pb.path).rstrip("/").lower()
+
+
+def _item_bytes(page: bytes, item: dict[str, Any]) -> bytes:
+    """The bytes of one item of a list response, exactly as received."""
+    for value, text in split_json_values(page.decode("utf-8", "replace")) or []:
+        if isinstance(value, dict) and value.get("id") == item.get("id"):
+            return text.encode("utf-8")
+    return json.dumps(item, ensure_ascii=False).encode("utf-8")
