@@ -1,0 +1,165 @@
+"""The snapshot store: layout, atomic writes, crash safety, the lock, verify, and REF[@V]."""
+
+import json
+import multiprocessing
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from wparchive import fsutil, store
+from wparchive.errors import InputError
+from wparchive.post import Post
+from wparchive.refs import pick_version, resolve_post, resolve_snapshot, split_version
+from wparchive.store import Archive, LockedError, PostKey, Source
+
+API = {"id": 7, "type": "post", "slug": "hi", "link": "https://Example.COM:8080/hi/", "status": "publish",
+       "title": {"rendered": "Hi"}, "content": {"rendered": "<p>One.</p>"}, "modified_gmt": "2024-01-01T00:00:00"}
+KEY = PostKey("example.com_8080", "posts", 7)
+
+
+def capture(archive, content="<p>One.</p>", when=None, **fields):
+    obj = dict(API, content={"rendered": content}, **fields)
+    raw = json.dumps(obj).encode()
+    return archive.capture(Post.from_api(obj), Source("api", url=obj["link"]), raw, captured_at=when)
+
+
+def at(second):
+    return datetime(2026, 11, 29, 10, 0, second, tzinfo=timezone.utc)
+
+
+def test_layout_and_snapshot_json(tmp_path):
+    archive = Archive(tmp_path)
+    result = capture(archive, when=at(5))
+    assert result.line == "new example.com_8080/posts/7 v1"
+    folder = result.snapshot.path
+    assert folder.parent == tmp_path / "example.com_8080" / "posts" / "7"
+    assert folder.name.startswith("20261129T100005Z-") and len(folder.name) == 29
+    assert sorted(p.name for p in folder.iterdir()) == ["post.md", "post.txt", "response.json", "snapshot.json"]
+    assert (folder / "post.txt").read_text() == "Hi\n\nOne.\n"
+    meta = json.loads((folder / "snapshot.json").read_text())
+    assert meta["schema"] == 1 and meta["captured_at"] == "2026-11-29T10:00:05Z"
+    assert meta["source"] == {"kind": "api", "url": API["link"], "api_url": None, "http_status": None,
+                              "etag": None, "last_modified": None}
+    assert folder.name.endswith(meta["content_hash"][:12])
+    assert meta["files"]["post.txt"] == {"sha256": store.sha256(b"Hi\n\nOne.\n"), "size": 9}
+
+
+def test_unchanged_modified_gmt_only_and_same_second(tmp_path):
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    assert capture(archive, when=at(2), modified_gmt="2025-01-01T00:00:00").status == "unchanged"
+    # wp-container-N classes differ per request; the text does not.
+    assert capture(archive, content='<p class="wp-container-9">One.</p>', when=at(3)).status == "unchanged"
+    second = capture(archive, content="<p>Two.</p>", when=at(1))
+    assert second.line == "new example.com_8080/posts/7 v2"
+    assert second.snapshot.name.startswith("20261129T100002Z-")  # moved one second later, order kept
+    assert [s.version for s in archive.versions(KEY)] == [1, 2]
+
+
+def test_crash_between_file_writes_leaves_nothing_visible(tmp_path, monkeypatch):
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    real_write = fsutil.write_file
+    calls = []
+
+    def failing_write(path, data):
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError("disk full (injected)")
+        real_write(path, data)
+
+    monkeypatch.setattr(store, "write_file", failing_write)
+    with pytest.raises(OSError, match="injected"):
+        capture(archive, content="<p>Changed.</p>", when=at(9))
+    assert calls == ["response.json", "post.txt"]
+    assert len(archive.versions(KEY)) == 1
+    assert [p.name for p in archive.post_dir(KEY).iterdir() if p.name.startswith(".")] == []
+    assert archive.verify() == (1, [])
+
+
+def test_killed_capture_leaves_a_stray_that_verify_reports_and_next_capture_clears(tmp_path):
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    stray = archive.post_dir(KEY) / ".tmp-20261129T100009Z-abcdefabcdef-1234"
+    stray.mkdir()
+    (stray / "response.json").write_bytes(b"{")
+    checked, problems = archive.verify()
+    assert [p.line(tmp_path) for p in problems] == [
+        "stray: example.com_8080/posts/7/.tmp-20261129T100009Z-abcdefabcdef-1234: an interrupted capture's "
+        "temporary folder; safe to delete"]
+    capture(archive, content="<p>Changed.</p>", when=at(9))
+    assert not stray.exists() and archive.verify() == (2, [])
+
+
+def test_verify_finds_tampering(tmp_path):
+    archive = Archive(tmp_path)
+    snap = capture(archive, when=at(1)).snapshot
+    (snap.path / "post.txt").write_text("tampered\n")
+    (snap.path / "post.md").unlink()
+    (snap.path / "extra").write_text("x")
+    lines = [p.line(tmp_path) for p in archive.verify()[1]]
+    rel = f"example.com_8080/posts/7/{snap.name}"
+    assert lines == [f"missing: {rel}/post.md: listed in snapshot.json but not on disk",
+                     f"mismatch: {rel}/post.txt: sha256 or size differs from snapshot.json",
+                     f"unexpected: {rel}/extra: not listed in snapshot.json"]
+
+
+def _hold_lock(root, ready, release):
+    with Archive(root).lock():
+        ready.set()
+        release.wait(10)
+
+
+def test_lock_makes_a_second_writer_wait_then_fail(tmp_path):
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(tmp_path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        with pytest.raises(LockedError, match="another wparchive process is writing to"):
+            capture(Archive(tmp_path, lock_timeout=0.3), when=at(1))
+    finally:
+        release.set()
+        holder.join(10)
+    assert capture(Archive(tmp_path, lock_timeout=0.3), when=at(1)).status == "new"
+
+
+def test_hostile_host_type_slug_stay_inside(tmp_path):
+    archive = Archive(tmp_path / "a")
+    obj = dict(API, link="https://../../evil/x", type="../../etc")
+    archive.capture(Post.from_api(obj), Source("api"), b"{}", rest_base="../../../x")
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files and all((tmp_path / "a") in p.parents for p in files)
+
+
+def test_versions_and_refs(tmp_path):
+    archive = Archive(tmp_path)
+    for second, text in ((1, "A"), (2, "B"), (3, "C")):
+        capture(archive, content=f"<p>{text}</p>", when=at(second))
+    versions = archive.versions(KEY)
+    assert split_version("example.com_8080/posts/7@-1") == ("example.com_8080/posts/7", "-1")
+    assert split_version("https://user@example.com/x/") == ("https://user@example.com/x/", None)
+    assert pick_version(KEY, versions, "1").version == 1
+    assert pick_version(KEY, versions, "latest").version == 3
+    assert pick_version(KEY, versions, "-1").version == 2
+    assert pick_version(KEY, versions, "2026-11-29T10:00:02").version == 2
+    assert pick_version(KEY, versions, "2026-11-29").version == 3
+    with pytest.raises(InputError, match="has no version @4"):
+        pick_version(KEY, versions, "4")
+    assert resolve_post(archive, "example.com_8080/posts/7") == KEY
+    assert resolve_post(archive, "https://example.com:8080/hi") == KEY
+    assert resolve_post(archive, str(archive.post_dir(KEY))) == KEY
+    assert resolve_snapshot(archive, str(versions[0].path)).version == 1
+    assert resolve_snapshot(archive, "example.com_8080/posts/7@1").read_text("post.txt") == "Hi\n\nA\n"
+    with pytest.raises(InputError, match="is not an archived post"):
+        resolve_post(archive, "example.com/posts/8")
+
+
+def test_atomic_write_replaces_whole(tmp_path):
+    target = Path(tmp_path) / "f.txt"
+    fsutil.atomic_write(target, b"one")
+    fsutil.atomic_write(target, b"two")
+    assert target.read_bytes() == b"two" and os.listdir(tmp_path) == ["f.txt"]
