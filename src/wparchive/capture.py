@@ -9,6 +9,7 @@ from pathlib import Path
 from wparchive.dump import read_path
 from wparchive.errors import WparchiveError
 from wparchive.locate import Fetched, Locator
+from wparchive.site import import_revisions
 from wparchive.store import Archive, CaptureResult, Source
 
 
@@ -61,7 +62,8 @@ def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
 
 
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
-                    site: str | None = None, type_: str | None = None) -> Iterator[TargetResult]:
+                    site: str | None = None, type_: str | None = None, revisions: bool = False,
+                    autosaves: bool = False) -> Iterator[TargetResult]:
     """Capture each target in turn; a failure is reported and the next target still runs."""
     for target in targets:
         try:
@@ -71,6 +73,8 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")
             fetched = locator.fetch(target, site=site, type_=type_)
+            if revisions:
+                import_revisions(archive, locator, fetched, autosaves)
             yield TargetResult(target, result=capture_fetched(archive, fetched, target))
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)

@@ -6,12 +6,12 @@ import logging
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
 from wparchive import __version__
-from wparchive.capture import capture_targets, is_dump_path
+from wparchive.cli_archive import archive_cmd
+from wparchive.cli_options import archive_option, fail, warn
 from wparchive.convert import FORMATS, convert, join_outputs, write_outputs
 from wparchive.errors import (
     EXIT_DIFFERENT,
@@ -22,20 +22,10 @@ from wparchive.errors import (
     WparchiveError,
 )
 from wparchive.history import list_posts, log_entries
-from wparchive.locate import Locator
 from wparchive.refs import resolve_post, resolve_snapshot
-from wparchive.remote import Client, Credentials, find_password
 from wparchive.store import Archive
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
-
-
-def fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
 
 
 class _Group(click.Group):
@@ -89,6 +79,8 @@ def cli(verbose: int, debug: bool) -> None:
     """
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # urllib3 reports each retry as a warning; that is detail, shown with -v.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
 
 
 @cli.command("convert")
@@ -123,96 +115,6 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
     if run.failed:
         return EXIT_PARTIAL if run.outputs else EXIT_USAGE
     return 0
-
-
-def archive_option(f: Any) -> Any:
-    return click.option("--archive", "archive_dir", envvar="WPARCHIVE_ARCHIVE", default="archive",
-                        show_default=True, type=click.Path(file_okay=False, path_type=Path),
-                        help="Archive folder (or set WPARCHIVE_ARCHIVE).")(f)
-
-
-def network_options(f: Any) -> Any:
-    options = [
-        click.option("--user", help="WordPress user for an Application Password, read from "
-                     "WPARCHIVE_APP_PASSWORD or ~/.netrc (never from the command line)."),
-        click.option("--post-password", envvar="WPARCHIVE_POST_PASSWORD", help="Password of a "
-                     "password-protected post (used for the request only, never stored)."),
-        click.option("--timeout", type=float, default=30.0, show_default=True,
-                     help="Seconds to wait for a server's answer (connecting waits at most 10)."),
-        click.option("--retries", type=click.IntRange(0, 10), default=4, show_default=True,
-                     help="Retries on connection errors, 429 and 502/503/504, with backoff."),
-        click.option("--delay", type=click.FloatRange(0), default=0.0, show_default=True,
-                     help="Seconds to wait between requests."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def make_client(user: str | None, host_hint: str | None, timeout: float, retries: int, delay: float) -> Client:
-    credentials = None
-    if user:
-        host = (urlsplit(host_hint).hostname if host_hint and "//" in host_hint else host_hint) or ""
-        password = find_password(host)
-        if not password:
-            raise InputError(f"--user {user} needs a password: set WPARCHIVE_APP_PASSWORD or add {host or 'the host'} "
-                             "to ~/.netrc")
-        credentials = Credentials(user, password)
-    return Client(credentials=credentials, timeout=(min(10.0, timeout), timeout), retries=retries, delay=delay)
-
-
-@cli.command("archive")
-@click.argument("targets", nargs=-1, metavar="TARGET...")
-@archive_option
-@click.option("--site", help="The site, for TARGETs given as a bare ID or slug.")
-@click.option("--type", "type_", help="REST type to look in (posts, pages, or a custom type's rest_base).")
-@network_options
-@click.option("--lock-timeout", type=float, default=30.0, show_default=True,
-              help="Seconds to wait for another wparchive writing the same archive.")
-def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None,
-                user: str | None, post_password: str | None, timeout: float, retries: int, delay: float,
-                lock_timeout: float) -> int:
-    """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
-
-    TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
-    (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
-    (imported, its source recorded as that file). Prints one line per post: `new REF vN`,
-    `unchanged REF` or `failed TARGET: why`.
-
-    \b
-    Example:
-        wparchive archive https://example.com/2024/05/some-post/
-        wparchive archive --site https://example.com 7660 about-us
-        WPARCHIVE_APP_PASSWORD=... wparchive archive --user editor https://example.com/?p=12
-        wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
-    """
-    if not targets:
-        raise click.UsageError("give at least one TARGET (or --site URL --all)")
-    archive = Archive(archive_dir, lock_timeout=lock_timeout)
-    needs_network = any(not is_dump_path(t) for t in targets)
-    locator = None
-    if needs_network:
-        hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
-        locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
-    results = []
-    with archive.lock():
-        for item in capture_targets(archive, locator, targets, site=site, type_=type_):
-            if item.warning:
-                warn(item.warning)
-                continue
-            results.append(item)
-            if item.error is None or len(targets) > 1:
-                click.echo(item.line)
-    failed = [r for r in results if r.error is not None]
-    if not failed:
-        return 0
-    if len(results) == 1:
-        raise failed[0].error  # type: ignore[misc]
-    if len(failed) < len(results):
-        fail(f"{len(failed)} of {len(results)} targets failed (listed above); the rest were archived")
-        return EXIT_PARTIAL
-    fail(f"all {len(results)} targets failed (listed above)")
-    return max(r.error.exit_code for r in failed)  # type: ignore[union-attr]
 
 
 @cli.command("log")
@@ -296,6 +198,9 @@ def verify_cmd(archive_dir: Path) -> int:
         click.echo(problem.line(archive.root))
     click.echo(f"{checked} snapshots checked, {len(problems)} problems")
     return EXIT_DIFFERENT if problems else 0
+
+
+cli.add_command(archive_cmd)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ PAIR_MIN = 0.5
 _PAIR_CELLS = 10_000  # blocks of up to this many old x new lines are paired optimally, larger ones greedily
 _PAIR_WINDOW = 32  # how far ahead the greedy pairing looks for the new version of an old line
 _FALLBACK_CELLS = 250_000  # largest anchorless gap (old x new items) given to SequenceMatcher
+_DIRECT_CELLS = 2_500  # gaps up to this size go to SequenceMatcher directly (same result, faster)
 _WORD = re.compile(r"\S+")
 RED, GREEN, CYAN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[m"
 
@@ -284,14 +285,15 @@ def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[Opcode]:
         ahi, bhi = i, j
         if alo == ahi or blo == bhi:
             continue
-        anchors = _anchors(a, alo, ahi, b, blo, bhi)
+        cells = (ahi - alo) * (bhi - blo)
+        anchors = _anchors(a, alo, ahi, b, blo, bhi, cells <= _FALLBACK_CELLS) if cells > _DIRECT_CELLS else []
         if anchors:
             for i, j in anchors:
                 blocks.append((i, j, 1))
                 todo.append((alo, i, blo, j))
                 alo, blo = i + 1, j + 1
             todo.append((alo, ahi, blo, bhi))
-        elif (ahi - alo) * (bhi - blo) <= _FALLBACK_CELLS:
+        elif cells <= _FALLBACK_CELLS:
             sm = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
             blocks.extend((alo + i, blo + j, n) for i, j, n in sm.get_matching_blocks() if n)
     ops: list[Opcode] = []
@@ -308,12 +310,24 @@ def _opcodes(a: Sequence[Any], b: Sequence[Any]) -> list[Opcode]:
     return ops
 
 
-def _anchors(a: Sequence[Any], alo: int, ahi: int, b: Sequence[Any], blo: int, bhi: int,
+def _anchors(a: Sequence[Any], alo: int, ahi: int, b: Sequence[Any], blo: int, bhi: int, small: bool,
              ) -> list[tuple[int, int]]:
-    """Items occurring exactly once in each range, as (i, j), longest run in the same order on both sides."""
+    """Matches (i, j) to split the ranges at: the longest run, in the same order on both sides, of items that
+    occur once in each range (patience diff). Where there are none and the ranges are too large for
+    SequenceMatcher, items occurring equally often on each side, fewest first, k-th matched with k-th."""
     count_a, count_b = Counter(a[alo:ahi]), Counter(b[blo:bhi])
-    where_b = {x: j for j, x in enumerate(b[blo:bhi], blo) if count_b[x] == 1}
-    cands = [(i, where_b[x]) for i, x in enumerate(a[alo:ahi], alo) if x in where_b and count_a[x] == 1]
+    level = min((n for x, n in count_a.items() if count_b.get(x) == n), default=0)
+    if not level or (level > 1 and small):
+        return []
+    where_b: dict[Any, list[int]] = {}
+    for j, x in enumerate(b[blo:bhi], blo):
+        if count_b[x] == level and count_a[x] == level:
+            where_b.setdefault(x, []).append(j)
+    cands, seen = [], Counter()
+    for i, x in enumerate(a[alo:ahi], alo):
+        if x in where_b:
+            cands.append((i, where_b[x][seen[x]]))
+            seen[x] += 1
     tails: list[int] = []  # patience sorting: smallest j ending an increasing run of each length
     tail_at: list[int] = []
     back = [-1] * len(cands)

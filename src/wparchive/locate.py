@@ -65,6 +65,13 @@ class Fetched:
     site: str = ""
 
 
+def refuse_protected(post: Post, what: str) -> None:
+    """A password-protected post arrives with empty content: archiving that would lose the post."""
+    if post.protected and not post.content_html.strip():
+        raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
+                          "give --post-password (it is used for the request only, never stored)")
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
@@ -142,7 +149,7 @@ class Locator:
         """GET one post's route with embedded author and terms (and `context=edit` with credentials)."""
         url = api.url(f"/wp/v2/{base}/{post_id}")
         params = self.params()
-        label = what or f"{base} {post_id}"
+        label = what or f"{base}/{post_id}"
         data, response = self.client.get_json(url, params, what=label)
         return self.fetched(api, base, data, response, with_params(url, params), label)
 
@@ -159,9 +166,7 @@ class Locator:
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
-        if post.protected and not post.content_html.strip():
-            raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
-                              "give --post-password (it is used for the request only, never stored)")
+        refuse_protected(post, what)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
                        site=_origin(api.root))
@@ -251,7 +256,7 @@ class Locator:
             response = self.client.get(url, self.params())
             if response.status_code == 404:
                 continue
-            label = f"{base} {post_id}"
+            label = f"{base}/{post_id}"
             if response.status_code >= 400:
                 raise self.client.error_for(response, label)
             return self.fetched(api, base, parse_json(response), response, with_params(url, self.params()),
@@ -286,7 +291,7 @@ class Locator:
                     single.status_code = response.status_code
                     single.headers = response.headers
                     single.url = response.url
-                    label = f"{base} {item.get('id')}"
+                    label = f"{base}/{item.get('id')}"
                     return self.fetched(api, base, item, single, with_params(
                         api.url(f"/wp/v2/{base}/{item.get('id')}"), self.params()), label)
         raise RemoteError(f"no post with slug {wanted!r}{' at ' + url if url else ''} was found at "

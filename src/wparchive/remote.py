@@ -191,9 +191,14 @@ class Client:
 
 
 def _short(exc: BaseException) -> str:
+    """The useful end of requests' nested exception text ("Connection refused")."""
     text = str(exc)
-    m = re.search(r"\] ([^']+)'?\)*$", text) or re.search(r"(Failed to resolve[^(]*|Connection refused)", text)
-    return (m.group(1) if m else text).strip()[:160]
+    m = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    if m:
+        return m.group(1).strip()
+    if "Failed to resolve" in text or "Name or service not known" in text:
+        return "host name not found"
+    return text[:160]
 
 
 def redact_url(url: str) -> str:

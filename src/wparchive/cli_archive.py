@@ -1,0 +1,153 @@
+"""`wparchive archive`: single targets, and whole sites with `--all`."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wparchive.capture import capture_targets, is_dump_path
+from wparchive.cli_options import archive_option, fail, make_client, network_options, warn
+from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError
+from wparchive.locate import Locator
+from wparchive.site import SiteArchiver, since_date
+from wparchive.store import Archive
+
+
+def _terminate_as_interrupt(signum: int, frame: Any) -> None:
+    # `kill` gets the same care as Ctrl-C: the snapshot in progress is discarded, the summary printed.
+    raise KeyboardInterrupt
+
+
+@click.command("archive")
+@click.argument("targets", nargs=-1, metavar="TARGET...")
+@archive_option
+@click.option("--site", help="The site: for TARGETs given as a bare ID or slug, and for --all.")
+@click.option("--type", "type_", help="REST type: posts, pages, a custom type's rest_base, or (with --all) all.")
+@click.option("--all", "all_", is_flag=True, help="Archive the whole site given by --site (paginated, incremental).")
+@click.option("--since", help="With --all: only posts modified after this date (YYYY-MM-DD[THH:MM:SS], UTC).")
+@click.option("--full", is_flag=True, help="With --all: list every post again, not only those modified since.")
+@click.option("--revisions", is_flag=True, help="Also import the posts' WordPress revisions (needs --user).")
+@click.option("--autosaves", is_flag=True, help="With --revisions: import autosaves too.")
+@network_options
+@click.option("--lock-timeout", type=float, default=30.0, show_default=True,
+              help="Seconds to wait for another wparchive writing the same archive.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
+@click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
+def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
+                since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
+                post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
+                quiet: bool, as_json: bool) -> int:
+    """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
+
+    TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
+    (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
+    (imported, its source recorded as that file). Prints one line per post: `new REF vN`,
+    `unchanged REF` or `failed TARGET: why`.
+
+    With --site URL --all, the whole site: listed 100 posts a page, incremental after the first
+    run (only posts modified since), resumable after an interruption; posts that vanished are
+    reported as `gone REF` and kept.
+
+    \b
+    Example:
+        wparchive archive https://example.com/2024/05/some-post/
+        wparchive archive --site https://example.com 7660 about-us
+        WPARCHIVE_APP_PASSWORD=... wparchive archive --user editor https://example.com/?p=12
+        wparchive archive --site https://example.com --all --type all
+        wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
+    """
+    archive = Archive(archive_dir, lock_timeout=lock_timeout)
+    if all_:
+        if targets:
+            raise click.UsageError("--all archives the whole --site; give no TARGET with it")
+        if not site:
+            raise click.UsageError("--all needs --site URL")
+    elif not targets:
+        raise click.UsageError("give at least one TARGET, or --site URL --all")
+    if (since or full) and not all_:
+        raise click.UsageError("--since and --full go with --all")
+    if revisions and not user:
+        raise InputError("--revisions needs credentials (WordPress shows revisions only to editors): "
+                         "add --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        if all_:
+            assert site is not None
+            client = make_client(user, site, timeout, retries, delay)
+            locator = Locator(client, post_password=post_password)
+            return _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
+                                 quiet, as_json)
+        needs_network = any(not is_dump_path(t) for t in targets)
+        locator = None
+        if needs_network:
+            hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
+            locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
+        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
+                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool) -> int:
+    results = []
+    with archive.lock():
+        for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
+                                    autosaves=autosaves):
+            if item.warning:
+                warn(item.warning)
+                continue
+            results.append(item)
+            if (item.error is None or len(targets) > 1) and not quiet:
+                click.echo(item.line)
+    failed = [r for r in results if r.error is not None]
+    if not failed:
+        return 0
+    if len(results) == 1:
+        raise failed[0].error  # type: ignore[misc]
+    if len(failed) < len(results):
+        fail(f"{len(failed)} of {len(results)} targets failed (listed above); the rest were archived")
+        return EXIT_PARTIAL
+    fail(f"all {len(results)} targets failed (listed above)")
+    return max(r.error.exit_code for r in failed)  # type: ignore[union-attr]
+
+
+def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
+                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool) -> int:
+    cutoff = since_date(since) if since else None
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    bar: Any = None
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        if show_bar and bar is None:
+            bar = click.progressbar(length=total, label="archiving", file=sys.stderr, show_pos=True,
+                                    item_show_func=lambda _: archiver.summary.line())
+            bar.__enter__()
+
+    def on_result(line: str, result: Any, error: str | None) -> None:
+        if bar is not None:
+            bar.update(1, line)
+        elif not quiet and not as_json:
+            click.echo(line)
+
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total)
+    try:
+        summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2))
+    else:
+        for ref, why in summary.failures:
+            click.echo(f"failed {ref}: {why}", err=quiet)
+        click.echo(summary.line(), err=True)
+    if summary.interrupted:
+        fail("interrupted; run the same command again to resume")
+        return EXIT_INTERRUPTED
+    return EXIT_PARTIAL if summary.failed else 0

@@ -1,0 +1,317 @@
+"""Whole-site archiving: paginated, incremental, resumable listings, and WordPress revisions.
+
+Each post is captured from the list page that carries it (no request per post). A re-run asks only
+for posts modified after the newest `modified_gmt` a complete earlier run saw (`modified_after`,
+WordPress >= 5.7); a site that ignores the parameter is detected and listed newest-modified first
+until already-archived posts are reached. Progress is kept in `<host>/<type>/.state.json`, so an
+interrupted run resumes near where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from wparchive.dump import split_json_values
+from wparchive.errors import RemoteError, WparchiveError
+from wparchive.fsutil import atomic_write
+from wparchive.locate import EMBED, ApiRoot, Fetched, Locator, refuse_protected
+from wparchive.post import Post
+from wparchive.remote import parse_json, with_params
+from wparchive.store import Archive, CaptureResult, Source, host_folder
+
+PER_PAGE = 100
+STATE_NAME = ".state.json"
+# `modified_after` is compared with the site-local `post_modified`; asking this much earlier than the
+# newest GMT time seen covers every time zone, and what it lists again is found unchanged.
+TIMEZONE_MARGIN = timedelta(hours=14)
+
+
+@dataclass
+class SiteSummary:
+    """Counts of one run, and what failed or vanished."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    revisions: int = 0
+    total: int | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.new + self.changed + self.unchanged + self.failed
+
+    def line(self) -> str:
+        total = f" of {self.total}" if self.total is not None else ""
+        text = (f"{self.done}{total} posts: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.failed} failed")
+        if self.revisions:
+            text += f", {self.revisions} revisions imported"
+        if self.gone:
+            text += f", {len(self.gone)} gone"
+        return text + (" (interrupted)" if self.interrupted else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "failed": self.failed,
+                "revisions": self.revisions, "total": self.total, "interrupted": self.interrupted,
+                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone}
+
+
+def _gmt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class SiteArchiver:
+    """Archive every post of some types of one site."""
+
+    def __init__(self, archive: Archive, locator: Locator, site: str, *,
+                 on_result: Callable[[str, CaptureResult | None, str | None], None] | None = None,
+                 on_total: Callable[[int], None] | None = None) -> None:
+        self.archive = archive
+        self.locator = locator
+        self.client = locator.client
+        self.site = site
+        self.on_result = on_result or (lambda *_: None)
+        self.on_total = on_total or (lambda *_: None)
+        self.summary = SiteSummary()
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
+            revisions: bool = False, autosaves: bool = False) -> SiteSummary:
+        api = self.locator.api_root(self.site)
+        bases = self.locator.rest_bases(api) if types == "all" else [
+            {"post": "posts", "page": "pages"}.get(types, types)]
+        try:
+            with self.archive.lock():
+                for base in bases:
+                    self._run_type(api, base, since, full, revisions, autosaves)
+        except KeyboardInterrupt:
+            self.summary.interrupted = True
+        return self.summary
+
+    def _run_type(self, api: ApiRoot, base: str, since: datetime | None, full: bool, revisions: bool,
+                  autosaves: bool) -> None:
+        host = host_folder(self.site)
+        state_path = self.archive.root / host / base / STATE_NAME
+        state = _read_state(state_path)
+        high_water = _gmt(state.get("high_water"))
+        cutoff: datetime | None = since if since is not None else None if full else high_water
+        start_page = 1
+        resume = state.get("run")
+        if isinstance(resume, dict) and resume.get("cutoff") == (_iso(cutoff) if cutoff else None):
+            start_page = max(1, int(resume.get("page", 1)) - 1)  # one page back covers deleted posts
+        listing = _Listing(self, api, base, cutoff, start_page, state_path, state)
+        seen: set[int] = set()
+        newest = high_water
+        for data, raw, response in listing.posts():
+            post = Post.from_api(data)
+            if post.id is not None:
+                seen.add(post.id)
+            modified = _gmt(post.modified_gmt)
+            if modified and (newest is None or modified > newest):
+                newest = modified
+            fetched = Fetched(post, raw, api, base, with_params(api.url(f"/wp/v2/{base}/{post.id}"),
+                                                                 self.locator.params()),
+                              response.status_code, {}, site=self.site)
+            self._capture(fetched, revisions, autosaves)
+        # A complete listing: remember how far it saw, and (when it listed everything) what is gone.
+        new_state = {"high_water": _iso(newest)} if newest else {}
+        if new_state != state or listing.saved:
+            atomic_write(state_path, (json.dumps(new_state) + "\n").encode())
+        # Only a listing of everything from the first page can tell which posts are gone.
+        if cutoff is None and listing.complete and start_page == 1:
+            for key in self.archive.posts():
+                if key.host == host and key.rest_base == base and key.id not in seen:
+                    self.summary.gone.append(key.ref)
+                    self.on_result(f"gone {key.ref}", None, None)
+
+    def _capture(self, fetched: Fetched, revisions: bool, autosaves: bool) -> None:
+        ref = f"{fetched.rest_base}/{fetched.post.id}"
+        try:
+            before = self.archive.latest(self.archive.key_for(fetched.post, self.site, fetched.rest_base))
+            refuse_protected(fetched.post, ref)
+            if revisions:
+                self.import_revisions(fetched, autosaves)
+            source = Source("api", url=fetched.post.link or fetched.url, api_url=fetched.url,
+                            http_status=fetched.status)
+            result = self.archive.capture(fetched.post, source, fetched.raw, site_url=self.site,
+                                          rest_base=fetched.rest_base)
+        except WparchiveError as exc:
+            self.summary.failed += 1
+            self.summary.failures.append((ref, str(exc)))
+            self.on_result(f"failed {ref}: {exc}", None, str(exc))
+            return
+        if result.status == "unchanged":
+            self.summary.unchanged += 1
+        elif before is None:
+            self.summary.new += 1
+        else:
+            self.summary.changed += 1
+        self.on_result(result.line, result, None)
+
+    # -- revisions -------------------------------------------------------------------------
+    def import_revisions(self, fetched: Fetched, autosaves: bool = False) -> int:
+        """Import a post's WordPress revisions as versions, oldest first, dated by `modified_gmt`."""
+        return import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
+
+
+def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autosaves: bool = False,
+                     summary: SiteSummary | None = None) -> int:
+    """Import the revisions of one fetched post (needs credentials); returns how many made versions."""
+    client = locator.client
+    if client.credentials is None:
+        raise WparchiveError("--revisions needs credentials: WordPress shows revisions only to editors; "
+                             "use --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
+    post_id = fetched.post.id
+    route = fetched.api.url(f"/wp/v2/{fetched.rest_base}/{post_id}/revisions")
+    items: list[tuple[dict[str, Any], str]] = []
+    page = 1
+    while True:
+        response = client.get(route, {"per_page": PER_PAGE, "page": page, "context": "edit"})
+        if response.status_code == 400 and page > 1:
+            break
+        if response.status_code >= 400:
+            raise client.error_for(response, f"the revisions of {fetched.rest_base}/{post_id}")
+        parse_json(response)  # refuses an HTML page or broken JSON with a clear error
+        values = split_json_values(response.content.decode("utf-8", "replace")) or []
+        items.extend((v, text) for v, text in values if isinstance(v, dict))
+        if page >= int(response.headers.get("X-WP-TotalPages", "1") or 1) or not values:
+            break
+        page += 1
+    imported = 0
+    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), pair[0].get("id") or 0))
+    parent = fetched.post.source
+    for data, text in items:
+        if not autosaves and "-autosave-" in str(data.get("slug", "")):
+            continue
+        when = _gmt(data.get("modified_gmt"))
+        if when is None:
+            continue
+        merged = dict(parent)
+        for field_name in ("title", "content", "excerpt", "author", "modified", "modified_gmt"):
+            if field_name in data:
+                merged[field_name] = data[field_name]
+        if data.get("author") != parent.get("author") and isinstance(merged.get("_embedded"), dict):
+            # The embedded author is the post's current one; a revision by someone else keeps the ID only.
+            merged["_embedded"] = {k: v for k, v in merged["_embedded"].items() if k != "author"}
+        post = Post.from_api(merged)
+        source = Source("revision", url=fetched.post.link or fetched.url,
+                        api_url=f"{route.split('?')[0]}/{data.get('id')}", http_status=200)
+        result = archive.capture(post, source, text.encode("utf-8"), site_url=fetched.site,
+                                 rest_base=fetched.rest_base, captured_at=when, compare_before=True)
+        if result.status == "new":
+            imported += 1
+    if summary is not None:
+        summary.revisions += imported
+    return imported
+
+
+class _Listing:
+    """The pages of one type's listing, with the end conditions and fallback of WordPress."""
+
+    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, cutoff: datetime | None, start_page: int,
+                 state_path: Any, state: dict[str, Any]) -> None:
+        self.owner = owner
+        self.client = owner.client
+        self.api = api
+        self.base = base
+        self.cutoff = cutoff
+        self.page = start_page
+        self.state_path = state_path
+        self.state = state
+        self.complete = False
+        self.fallback = False
+        self.saved = False  # progress was written to the state file during this listing
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"per_page": PER_PAGE, "page": self.page, "_embed": EMBED}
+        if self.fallback:
+            params.update(orderby="modified", order="desc")
+        else:
+            params.update(orderby="id", order="asc")
+            if self.cutoff is not None:
+                params["modified_after"] = _iso(self.cutoff - TIMEZONE_MARGIN)
+        if self.client.credentials is not None:
+            params.update(status="any", context="edit")
+        return params
+
+    def posts(self) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
+        url = self.api.url(f"/wp/v2/{self.base}")
+        while True:
+            response = self.client.get(url, self.params())
+            if response.status_code == 400 and self.page > 1:
+                break  # rest_post_invalid_page_number: past the last page
+            if response.status_code >= 400:
+                raise self.client.error_for(response, f"the {self.base} listing page {self.page}")
+            body = parse_json(response)
+            if not isinstance(body, list):
+                raise RemoteError(f"{url} did not return a list of posts")
+            values = split_json_values(response.content.decode("utf-8", "replace")) or []
+            total = response.headers.get("X-WP-Total")
+            if self.page == 1 and total and total.isdigit():
+                self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
+                self.owner.on_total(self.owner.summary.total)
+            if self.cutoff is not None and not self.fallback and self._ignored(values):
+                self.fallback, self.page = True, 1
+                continue
+            for value, text in values:
+                if not isinstance(value, dict):
+                    continue
+                if self.fallback and self.cutoff is not None:
+                    modified = _gmt(value.get("modified_gmt"))
+                    if modified is not None and modified <= self.cutoff:
+                        self.complete = True
+                        return
+                yield value, text.encode("utf-8"), response
+            pages = response.headers.get("X-WP-TotalPages", "")
+            if not values or (pages.isdigit() and self.page >= int(pages)):
+                break
+            self.page += 1
+            self._save_progress()
+        self.complete = True
+
+    def _ignored(self, values: list[tuple[Any, str]]) -> bool:
+        """True when the site answered with posts far older than `modified_after` allows."""
+        assert self.cutoff is not None
+        floor = self.cutoff - 2 * TIMEZONE_MARGIN
+        return any(isinstance(v, dict) and (_gmt(v.get("modified_gmt")) or floor) < floor for v, _ in values)
+
+    def _save_progress(self) -> None:
+        run = {"cutoff": _iso(self.cutoff) if self.cutoff else None, "page": self.page}
+        state = dict(self.state, run=run)
+        atomic_write(self.state_path, (json.dumps(state) + "\n").encode())
+        self.saved = True
+
+
+def _read_state(path: Any) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def since_date(text: str) -> datetime:
+    """`--since` value: a date or date-time, taken as UTC when it names no zone."""
+    parsed = _gmt(text)
+    if parsed is None:
+        raise WparchiveError(f"--since {text} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")
+    return parsed
+
