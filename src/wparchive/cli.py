@@ -160,7 +160,7 @@ def show_cmd(ref: str, fmt: str, archive_dir: Path) -> int:
     """
     snapshot = resolve_snapshot(Archive(archive_dir), ref)
     data = snapshot.read_bytes(SHOW_FILES[fmt])
-    click.get_binary_stream("stdout").write(data)
+    click.echo(data, nl=False)
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from wparchive.dump import split_json_values
@@ -25,9 +25,6 @@ from wparchive.store import Archive, CaptureResult, Source, host_folder
 
 PER_PAGE = 100
 STATE_NAME = ".state.json"
-# `modified_after` is compared with the site-local `post_modified`; asking this much earlier than the
-# newest GMT time seen covers every time zone, and what it lists again is found unchanged.
-TIMEZONE_MARGIN = timedelta(hours=14)
 
 
 @dataclass
@@ -247,13 +244,16 @@ class _Listing:
         else:
             params.update(orderby="id", order="asc")
             if self.cutoff is not None:
-                params["modified_after"] = _iso(self.cutoff - TIMEZONE_MARGIN)
+                # With its zone given, WordPress converts the time to the site's zone before comparing
+                # it with the local `post_modified` (WP_Date_Query::build_mysql_datetime).
+                params["modified_after"] = _iso(self.cutoff) + "Z"
         if self.client.credentials is not None:
             params.update(status="any", context="edit")
         return params
 
     def posts(self) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
         url = self.api.url(f"/wp/v2/{self.base}")
+        first = True
         while True:
             response = self.client.get(url, self.params())
             if response.status_code == 400 and self.page > 1:
@@ -265,9 +265,10 @@ class _Listing:
                 raise RemoteError(f"{url} did not return a list of posts")
             values = split_json_values(response.content.decode("utf-8", "replace")) or []
             total = response.headers.get("X-WP-Total")
-            if self.page == 1 and total and total.isdigit():
+            if first and total and total.isdigit():
                 self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
                 self.owner.on_total(self.owner.summary.total)
+            first = False
             if self.cutoff is not None and not self.fallback and self._ignored(values):
                 self.fallback, self.page = True, 1
                 continue
@@ -288,10 +289,10 @@ class _Listing:
         self.complete = True
 
     def _ignored(self, values: list[tuple[Any, str]]) -> bool:
-        """True when the site answered with posts far older than `modified_after` allows."""
-        assert self.cutoff is not None
-        floor = self.cutoff - 2 * TIMEZONE_MARGIN
-        return any(isinstance(v, dict) and (_gmt(v.get("modified_gmt")) or floor) < floor for v, _ in values)
+        """True when the site answered with posts that `modified_after` should have left out."""
+        cutoff = self.cutoff
+        assert cutoff is not None
+        return any(isinstance(v, dict) and (_gmt(v.get("modified_gmt")) or cutoff) < cutoff for v, _ in values)
 
     def _save_progress(self) -> None:
         run = {"cutoff": _iso(self.cutoff) if self.cutoff else None, "page": self.page}

@@ -1,0 +1,215 @@
+"""Whole-site archiving against a synthetic WordPress (bench/fakewp.py) behind `responses`."""
+
+import json
+import re
+
+import pytest
+import responses
+from click.testing import CliRunner
+
+from bench.fakewp import FakeWordPress
+from wparchive.cli import cli
+
+SITE = "https://example.com"
+
+
+@pytest.fixture
+def site(monkeypatch):
+    fake = FakeWordPress(SITE)
+    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: None)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        def callback(request):
+            return fake.handle(request.method, request.url, dict(request.headers))
+        mock.add_callback(responses.GET, re.compile(re.escape(SITE) + r".*"), callback=callback)
+        yield fake
+
+
+def run(tmp_path, *args, env=None):
+    return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", SITE, "--all", *args],
+                              env=env)
+
+
+def listing_requests(fake):
+    return [u for u in fake.requests if "/wp/v2/posts?" in u or "rest_route=%2Fwp%2Fv2%2Fposts&" in u]
+
+
+def snapshot_count(tmp_path):
+    return len(list((tmp_path / "a").glob("example.com/posts/*/2*")))
+
+
+@pytest.mark.parametrize("n,pages", [(0, 1), (100, 1), (101, 2), (250, 3)])
+def test_pagination_edges(site, tmp_path, n, pages):
+    site.n = n
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"{n} of {n} posts: {n} new, 0 changed, 0 unchanged, 0 failed\n"
+    assert snapshot_count(tmp_path) == n
+    listed = listing_requests(site)
+    assert len(listed) == pages
+    assert all("per_page=100" in u and "orderby=id" in u and "order=asc" in u and "_embed=author%2Cwp%3Aterm" in u
+               for u in listed)
+    # Whole site in ceil(N/100) listing requests plus discovery (front page): no request per post.
+    assert len(site.requests) == pages + 1
+
+
+def test_the_400_past_the_end_ends_the_listing(site, tmp_path):
+    site.n = 150
+    # A server that does not send X-WP-TotalPages: the listing goes on until WordPress's 400.
+    original = site.handle
+
+    def without_pages(method, url, headers=None):
+        status, hdrs, body = original(method, url, headers)
+        hdrs.pop("X-WP-TotalPages", None)
+        return status, hdrs, body
+
+    site.handle = without_pages
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 0
+    assert len(listing_requests(site)) == 3  # pages 1, 2, then the 400
+    assert snapshot_count(tmp_path) == 150
+
+
+def test_a_page_that_fails_then_succeeds_on_retry(site, tmp_path):
+    site.n = 150
+    site.fail_once.add(("/wp/v2/posts", 2))
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 0
+    assert snapshot_count(tmp_path) == 150
+    assert len(listing_requests(site)) == 3  # page 2 asked twice
+
+
+def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
+    site.n = 120
+    assert run(tmp_path, "--quiet").exit_code == 0
+    state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
+    assert state == {"high_water": "2024-01-01T02:00:00"}
+    site.requests.clear()
+    files_before = sorted(p for p in (tmp_path / "a").rglob("*"))
+    result = run(tmp_path)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == "0 of 0 posts: 0 new, 0 changed, 0 unchanged, 0 failed\n"
+    assert len(site.requests) == 2 and "modified_after=2024-01-01T02%3A00%3A00Z" in site.requests[1]
+    assert sorted(p for p in (tmp_path / "a").rglob("*")) == files_before
+    site.edits[7] = 1
+    site.requests.clear()
+    result = run(tmp_path)
+    assert result.stdout == "new example.com/posts/7 v2\n".replace("new", "new")
+    assert result.stderr == "1 of 1 posts: 0 new, 1 changed, 0 unchanged, 0 failed\n"
+    assert len(site.requests) == 2
+
+
+def test_since_and_full(site, tmp_path):
+    site.n = 30
+    run(tmp_path, "--quiet")
+    site.requests.clear()
+    result = run(tmp_path, "--since", "2024-01-01T00:20:00", "--quiet")
+    assert "modified_after=2024-01-01T00%3A20%3A00Z" in site.requests[1]
+    assert result.stderr == "10 of 10 posts: 0 new, 0 changed, 10 unchanged, 0 failed\n"
+    site.deleted.add(3)
+    result = run(tmp_path, "--full")
+    assert "modified_after" not in site.requests[-1]
+    assert "gone example.com/posts/3\n" in result.stdout
+    assert result.stderr.endswith("29 of 29 posts: 0 new, 0 changed, 29 unchanged, 0 failed, 1 gone\n")
+    assert (tmp_path / "a/example.com/posts/3").is_dir()  # never deleted
+
+
+def test_fallback_when_modified_after_is_ignored(site, tmp_path):
+    site.n = 250
+    run(tmp_path, "--quiet")
+    site.honour_modified_after = False
+    site.edits[200] = 1
+    site.requests.clear()
+    result = run(tmp_path)
+    assert result.stdout == "new example.com/posts/200 v2\n"
+    listed = listing_requests(site)
+    # The first page came back unfiltered, so the run switched to newest-modified-first and stopped
+    # at the first post it already had.
+    assert "orderby=id" in listed[0] and "orderby=modified" in listed[1] and "order=desc" in listed[1]
+    assert len(listed) == 2
+
+
+def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
+    site.n = 350
+    import wparchive.store as store
+
+    real = store.Archive.capture
+    calls = {"n": 0}
+
+    def interrupting(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 250:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(store.Archive, "capture", interrupting)
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 130
+    assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 failed (interrupted)",
+                                          "error: interrupted; run the same command again to resume"]
+    assert snapshot_count(tmp_path) == 249
+    assert not list((tmp_path / "a").rglob(".tmp-*"))
+    state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
+    assert state == {"run": {"cutoff": None, "page": 3}}
+    monkeypatch.setattr(store.Archive, "capture", real)
+    site.requests.clear()
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 0
+    # Resumed one page before where it stopped (page 2), not from the start.
+    assert "page=2" in listing_requests(site)[0]
+    assert result.stderr == "250 of 350 posts: 101 new, 0 changed, 149 unchanged, 0 failed\n"
+    assert snapshot_count(tmp_path) == 350
+
+
+def test_json_summary_and_failures(site, tmp_path):
+    site.n = 3
+    original = site.post
+
+    def protected(post_id):
+        data = original(post_id)
+        if post_id == 2:
+            data["content"] = {"rendered": "", "protected": True}
+        return data
+
+    site.post = protected
+    result = run(tmp_path, "--json")
+    assert result.exit_code == 4
+    summary = json.loads(result.stdout)
+    assert summary["new"] == 2 and summary["failed"] == 1 and summary["total"] == 3
+    assert summary["failures"][0]["post"] == "posts/2"
+    assert "password-protected" in summary["failures"][0]["error"]
+
+
+def test_revisions_need_credentials(site, tmp_path):
+    result = run(tmp_path, "--revisions")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --revisions needs credentials")
+
+
+def revision(post_id, rev_id, when, text, slug_kind="revision"):
+    return {"id": rev_id, "parent": post_id, "author": 1, "date": when, "date_gmt": when, "modified": when,
+            "modified_gmt": when, "slug": f"{post_id}-{slug_kind}-v1", "guid": {"rendered": ""},
+            "title": {"rendered": f"Post {post_id}"}, "content": {"rendered": f"<p>{text}</p>"},
+            "excerpt": {"rendered": f"<p>Post {post_id}</p>\n"}}
+
+
+def test_revisions_imported_oldest_first_skipping_autosaves_and_repeats(site, tmp_path):
+    site.n = 1
+    site.revisions[1] = [
+        revision(1, 12, "2023-06-03T00:00:00", "autosaved draft", "autosave"),
+        revision(1, 11, "2023-06-02T00:00:00", "second draft"),
+        revision(1, 10, "2023-06-01T00:00:00", "first draft"),
+        revision(1, 9, "2023-05-31T00:00:00", "first draft"),
+    ]
+    env = {"WPARCHIVE_APP_PASSWORD": "abcd efgh"}
+    result = run(tmp_path, "--revisions", "--user", "editor", env=env)
+    assert result.exit_code == 0, result.output
+    log = CliRunner().invoke(cli, ["log", "--archive", str(tmp_path / "a"), "example.com/posts/1"]).stdout
+    lines = [line.split("\t") for line in log.splitlines()]
+    assert [(v[0], v[1], v[2].split(":")[0], v[4]) for v in lines] == [
+        ("@3", lines[0][1], "api", "text"),
+        ("@2", "2023-06-02T00:00:00Z", "revision", "text"),
+        ("@1", "2023-05-31T00:00:00Z", "revision", "first capture"),
+    ]
+    show = CliRunner().invoke(cli, ["show", "--archive", str(tmp_path / "a"), "example.com/posts/1@1"]).stdout
+    assert show == "Post 1\n\nfirst draft\n"
+    assert "abcd" not in "".join(p.read_text() for p in (tmp_path / "a").rglob("*") if p.is_file())
