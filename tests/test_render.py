@@ -186,3 +186,8 @@ def test_hostile_markup_does_not_break():
     assert html_to_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
     assert html_to_text("") == ""
     assert html_to_text("<p>   </p>") == ""
+
+
+def test_pre_keeps_trailing_spaces_inside_lists_too():
+    html = "<ul><li>Item<pre>code   \n  more  </pre></li></ul><pre>top   \nx</pre>"
+    assert html_to_text(html) == "- Item\n  code   \n    more  \n\ntop   \nx"

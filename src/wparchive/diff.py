@@ -1,13 +1,9 @@
 """Compare two captures of a post: line hunks, word changes, metadata changes and statistics.
 
-A side is the clean text of a post (`post.txt` layout: one line per paragraph, list item or table row,
-blocks separated by one blank line) plus its metadata. `compare` does all the work once; the `format_*`
-functions and `to_json` only present a `Comparison`.
-
-Speed: nothing here is quadratic in the size of a post. Lines are diffed first (common prefix and suffix,
-then lines that occur once on each side as anchors, recursively, as in patience diff; `SequenceMatcher` runs
-only on small gaps that have no such anchor, and a large anchorless gap is one replaced block). Words are
-diffed the same way, but only inside the pairs of lines that changed. See `bench/diff.py`.
+Nothing here is quadratic in the size of a post (see `bench/diff.py`): lines are diffed first (common prefix
+and suffix, then lines occurring once on each side as anchors, recursively, as in patience diff, with
+`SequenceMatcher` only on small gaps; a huge gap with no anchor is one replaced block), then words the same
+way, only inside the pairs of changed lines.
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ import json
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -31,7 +27,7 @@ PAIR_MIN = 0.5
 _PAIR_CELLS = 10_000  # blocks of up to this many old x new lines are paired optimally, larger ones greedily
 _PAIR_WINDOW = 32  # how far ahead the greedy pairing looks for the new version of an old line
 _FALLBACK_CELLS = 250_000  # largest anchorless gap (old x new items) given to SequenceMatcher
-_DIRECT_CELLS = 2_500  # gaps up to this size go to SequenceMatcher directly (same result, faster)
+_DIRECT_CELLS = 2_500  # gaps up to this size go straight to SequenceMatcher (faster there, no tie issue)
 _WORD = re.compile(r"\S+")
 RED, GREEN, CYAN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[m"
 
@@ -142,14 +138,8 @@ def format_unified(c: Comparison, color: bool = False) -> str:
     """`diff -u` style: `---`/`+++` headers with the side labels, `@@` hunk headers (a count of 1 is left
     out, as `diff -u` does), lines prefixed " ", "-", "+"; context lines are the old side's. Ends with
     `DRIFT_NOTE` when `render_drift`. Every line ends with a newline; "" when the text is unchanged."""
-    if not c.hunks:
-        return ""
-    out = _headers(c, color)
-    for h in c.hunks:
-        out.append(_paint(h.header, CYAN, color))
-        for op, text in h.lines:
-            out.append(_paint(op + text, RED if op == "-" else GREEN, color) if op != " " else " " + text)
-    return _finish(c, out)
+    return _render(c, color, lambda h: (" " + t if op == " " else _paint(op + t, RED if op == "-" else GREEN, color)
+                                        for op, t in h.lines))
 
 
 def format_words(c: Comparison, color: bool = False) -> str:
@@ -158,13 +148,8 @@ def format_words(c: Comparison, color: bool = False) -> str:
     its changes inline as `[-removed-]{+added+}` (a run of adjacent changed words with the spaces inside it
     is one marker), a wholly removed or added line as `[-line-]` / `{+line+}` (a blank one stays blank). With
     `color` the markers are red/green but keep their brackets, so the output stays unambiguous."""
-    if not c.hunks:
-        return ""
-    out = _headers(c, color)
-    for h in c.hunks:
-        out.append(_paint(h.header, CYAN, color))
-        out.extend("".join(_mark(op, text, color) for op, text in row.segments) for row in h.rows)
-    return _finish(c, out)
+    return _render(c, color, lambda h: ("".join(_mark(op, text, color) for op, text in row.segments)
+                                        for row in h.rows))
 
 
 def format_meta(c: Comparison) -> str:
@@ -179,17 +164,14 @@ def format_stat(c: Comparison) -> str:
     when identical."""
     if c.identical:
         return ""
-    s, parts = c.stats, []
-    if c.text_changed:
-        parts.append(f"{_count(s.paragraphs_changed, 'paragraph')} changed, {s.paragraphs_added} added, "
-                     f"{s.paragraphs_removed} removed")
-        parts.append(f"{_count(s.words_added, 'word')} added, {s.words_removed} removed")
-    else:
-        parts.append("text unchanged")
+    s = c.stats
+    text = (f"{_count(s.paragraphs_changed, 'paragraph')} changed, {s.paragraphs_added} added, "
+            f"{s.paragraphs_removed} removed; {_count(s.words_added, 'word')} added, {s.words_removed} removed"
+            if c.text_changed else "text unchanged")
     if c.meta_changes:
         names = ", ".join(m.field for m in c.meta_changes)
-        parts.append(f"{_count(len(c.meta_changes), 'metadata field')} changed ({names})")
-    return "; ".join(parts) + "\n"
+        text += f"; {_count(len(c.meta_changes), 'metadata field')} changed ({names})"
+    return text + "\n"
 
 
 def to_json(c: Comparison) -> dict[str, Any]:
@@ -212,11 +194,13 @@ def to_json(c: Comparison) -> dict[str, Any]:
     }
 
 
-def _headers(c: Comparison, color: bool) -> list[str]:
-    return [_paint(f"--- {c.a.label}", BOLD, color), _paint(f"+++ {c.b.label}", BOLD, color)]
-
-
-def _finish(c: Comparison, out: list[str]) -> str:
+def _render(c: Comparison, color: bool, body: Callable[[Hunk], Iterable[str]]) -> str:
+    if not c.hunks:
+        return ""
+    out = [_paint(f"--- {c.a.label}", BOLD, color), _paint(f"+++ {c.b.label}", BOLD, color)]
+    for h in c.hunks:
+        out.append(_paint(h.header, CYAN, color))
+        out.extend(body(h))
     if c.render_drift:
         out.append(DRIFT_NOTE)
     return "\n".join(out) + "\n"
@@ -413,11 +397,11 @@ def _pair(old: list[str], new: list[str]) -> list[tuple[int, int]]:
         total = len(sa[i]) + len(sb[j])
         return 2 * len(sa[i] & sb[j]) / total if total else 0.0
 
-    if m * n > _PAIR_CELLS:
+    if m * n > _PAIR_CELLS:  # each old line with its most similar new line ahead, unless the next wants it more
         pairs, j0 = [], 0
         for i in range(m):
             s, j = max(((sim(i, j), -j) for j in range(j0, min(n, j0 + _PAIR_WINDOW))), default=(0.0, 0))
-            if s >= PAIR_MIN:
+            if s >= PAIR_MIN and not (i + 1 < m and sim(i + 1, -j) > s):
                 pairs.append((i, -j))
                 j0 = 1 - j
         return pairs

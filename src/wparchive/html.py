@@ -11,10 +11,12 @@ changes how blocks and inline elements are marked.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 from lxml import etree
 
+from wparchive.markdown import escape_inline, escape_line_start, md_url
 from wparchive.post import clean_str
 
 BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `clean_str`
@@ -27,11 +29,28 @@ BLOCK_TAGS = frozenset(
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 SKIP_TAGS = frozenset("script style noscript template head title".split())
 EMBED_TAGS = {"iframe": "embed", "video": "video", "audio": "audio", "object": "embed"}
+# Inline elements that only carry text; Markdown keeps links, emphasis and code.
+INLINE_MARKDOWN = tuple(
+    "abbr acronym bdi bdo big cite data del dfn font ins kbd label mark nobr q s samp small span strike "
+    "sub sup time tt u var wbr".split())
+INLINE_TEXT = INLINE_MARKDOWN + ("a", "b", "strong", "em", "i", "code")
 
+# HTML's collapsible whitespace, plus the non-breaking space (design.md: it becomes a space).
 _WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
-# libxml2 silently drops an end tag with no open element, so `text</p>text</p>` (a dump whose `<p>`
-# tags were lost) would run the paragraphs together. A marker element after every `</p>` keeps each
-# boundary; after a well-formed `</p>` it is a no-op because the paragraph already ended the block.
+# Other Unicode spaces are text (an ideographic space is not layout), so str.split() must not see them.
+_OTHER_SPACES = re.compile("[\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def collapse(text: str) -> str:
+    """Runs of whitespace to one space, none at the ends."""
+    if text.isascii() or not _OTHER_SPACES.search(text):
+        return " ".join(text.split())  # the fast path: C all the way
+    return _WS.sub(" ", text).strip(" ")
+
+# libxml2 drops an end tag with no open element (logging it), so `text</p>text</p>` (a dump whose `<p>`
+# tags were lost) would run the paragraphs together; a browser makes each stray `</p>` an empty
+# paragraph. When libxml2 reports one, the fragment is parsed again with a marker element after every
+# `</p>`: a block boundary, and a no-op after a well-formed `</p>`, which ended its block already.
 _END_P = re.compile(r"</p\s*>", re.IGNORECASE)
 _SHORTCODE_CLOSE = re.compile(r"\[/([A-Za-z_][\w-]*)\]")
 _CORE_SHORTCODES = ("caption", "wp_caption", "gallery", "audio", "video", "playlist", "embed")
@@ -66,22 +85,47 @@ def autop(text: str) -> str:
     return "".join("<p>" + p.replace("\n", "<br />\n") + "</p>\n" for p in paragraphs)
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_LOCAL = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    # One parser per thread: creating one costs about as much as parsing a short post.
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    return parser
+
+
+def _encode(html: str) -> bytes:
+    """UTF-8 bytes without lone surrogates or control characters (they carry no text)."""
+    try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:
+        data = clean_str(html).encode("utf-8")
+    cleaned = data.translate(None, _CONTROL_BYTES)
+    return cleaned if len(cleaned) != len(data) else data
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
 def parse_html(html: str) -> etree._Element:
     """Parse a fragment into an lxml tree that keeps every piece of text."""
-    html = _END_P.sub("</p><wpapb></wpapb>", clean_str(html))
-    data = ("<html><body>" + html).encode("utf-8")
-    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_blank_text=False)
-    root = etree.fromstring(data, parser)
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+    parser = _parser()
+    root = etree.fromstring(b"<html><body>" + _encode(html), parser)
+    if any(e.message == "Unexpected end tag : p" for e in parser.error_log):
+        html = _END_P.sub("</p><wpapb></wpapb>", html)
+        root = etree.fromstring(b"<html><body>" + _encode(html), parser)
+    if _too_deep(parser):
         # Nested deeper than libxml2 allows (it would drop the text): flatten containers, then, if
         # that is still too deep, fall back to the bare text so nothing is lost.
         flat = _CONTAINERS.sub(" ", html)
-        parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
-        root = etree.fromstring(("<html><body>" + flat).encode("utf-8"), parser)
-        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-            text = re.sub(r"<[^>]*>", " ", flat)
+        root = etree.fromstring(b"<html><body>" + _encode(flat), parser)
+        if _too_deep(parser):
             root = etree.fromstring(b"<html><body><p></p></body></html>", parser)
-            root[0][0].text = text
+            root[0][0].text = clean_str(re.sub(r"<[^>]*>", " ", flat))
     if root is None:
         root = etree.fromstring(b"<html><body></body></html>", parser)
     return root
@@ -117,51 +161,6 @@ class _Table:
         self.row: list[str] | None = None
         self.header_rows = 0
         self.has_header = False
-
-
-_MD_LINE_START = re.compile(r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|(-)(?=\s)|(\d{1,9})([.)])(?=\s|$))")
-_MD_INLINE = re.compile(r"[`*_\]<&\\|]")
-_MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-
-
-def _md_escape_inline(text: str, in_table: bool) -> str:
-    """Escape what Markdown would misread in running text, and nothing more."""
-    if not _MD_INLINE.search(text):
-        return text
-    out = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < n else " "
-        if ch == "`":
-            out.append("\\`")
-        elif ch == "*" and not (prev.isspace() and nxt.isspace()):
-            out.append("\\*")
-        elif ch == "_" and not (prev.isalnum() and nxt.isalnum()):
-            out.append("\\_")
-        elif ch == "]" and nxt in "([:":
-            out.append("\\]")
-        elif ch == "<" and (nxt.isalpha() or nxt in "/!?"):
-            out.append("\\<")
-        elif ch == "&" and _ENTITY.match(text, i):
-            out.append("\\&")
-        elif ch == "\\" and (nxt in _MD_PUNCT or i + 1 == n):
-            out.append("\\\\")
-        elif ch == "|" and in_table:
-            out.append("\\|")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _md_escape_line_start(line: str) -> str:
-    m = _MD_LINE_START.match(line)
-    if not m:
-        return line
-    if m.group(5):  # "1. " would start an ordered list
-        return m.group(5) + "\\" + line[len(m.group(5)) :]
-    return "\\" + line
 
 
 class _Walker:
@@ -210,12 +209,19 @@ class _Walker:
             return "\n" + ">" * quotes + "\n" if quotes else "\n\n"
         return "\n\n"
 
-    def _emit(self, lines: list[str]) -> None:
+    def _emit(self, lines: list[str], verbatim: bool = False) -> None:
+        """Add a block; `verbatim` lines (pre) keep their trailing whitespace."""
+        if not self.frames:  # the common case: a top-level block needs no prefixes
+            self.out.append(("\n\n" if self.out else "") + "\n".join(lines))
+            return
         sep = self._separator()
         prefixed = []
         for i, line in enumerate(lines):
             prefix = self._prefix(i == 0)
-            prefixed.append((prefix + line).rstrip() if line else prefix.rstrip())
+            if verbatim:
+                prefixed.append(prefix + line if line else prefix.rstrip())
+            else:
+                prefixed.append((prefix + line).rstrip() if line else prefix.rstrip())
         self.out.append(sep + "\n".join(prefixed))
         for f in reversed(self.frames):
             if isinstance(f, _List):
@@ -229,12 +235,13 @@ class _Walker:
         text = "".join(self.inline)
         self.inline = []
         self.wraps = []
-        lines = [_WS.sub(" ", part).strip() for part in text.split(BR)]
-        lines = [line for line in lines if line]
+        if text.isspace():  # most flushes: the whitespace between two blocks
+            return
+        lines = [line for line in map(collapse, text.split(BR)) if line]
         if not lines:
             return
         if self.md:
-            lines = [_md_escape_line_start(line) for line in lines]
+            lines = [escape_line_start(line) for line in lines]
             if self.heading:
                 lines = ["#" * self.heading + " " + " ".join(lines)]
         self._emit(lines)
@@ -249,7 +256,7 @@ class _Walker:
         if self.shortcodes is not None and "[" in value:
             value = self.shortcodes.sub("", value)
         if self.md and not self.code:
-            value = _md_escape_inline(value, self.cell > 0)
+            value = escape_inline(value, self.cell > 0)
         self.inline.append(value)
 
     def _open_wrap(self) -> None:
@@ -361,7 +368,7 @@ class _Walker:
             if tag in ("td", "th") and not self.nested_tables:
                 table = self._table()
                 if table is not None and table.row is not None:
-                    cell = _WS.sub(" ", "".join(self.inline).replace(BR, " ")).strip()
+                    cell = collapse("".join(self.inline).replace(BR, " "))
                     table.row.append(cell)
                 self.inline = []
                 self.wraps = []
@@ -399,7 +406,7 @@ class _Walker:
             self.flush()
         elif self.md:
             if tag == "a" and el.get("href"):
-                self._close_wrap("[", "](" + _md_url(el.get("href", "")) + ")")
+                self._close_wrap("[", "](" + md_url(el.get("href", "")) + ")")
             elif tag in ("strong", "b"):
                 self._close_wrap("**", "**")
             elif tag in ("em", "i"):
@@ -430,11 +437,11 @@ class _Walker:
         return None
 
     def _image(self, el: etree._Element) -> None:
-        alt = _WS.sub(" ", clean_str(el.get("alt") or "")).strip()
+        alt = collapse(clean_str(el.get("alt") or ""))
         if self.md:
             src = el.get("src") or ""
             if src or alt:
-                self.inline.append(f"![{_md_escape_inline(alt, False)}]({_md_url(src)})")
+                self.inline.append(f"![{escape_inline(alt, False)}]({md_url(src)})")
         elif alt:
             self.inline.append(f"[image: {alt}]")
 
@@ -455,10 +462,10 @@ class _Walker:
             cls = el.get("class") or ""
             lines = [fence] + lines + [fence]
             if "wp-block-verse" in cls:
-                lines = [_md_escape_line_start(_md_escape_inline(x, False)) + "\\" for x in
+                lines = [escape_line_start(escape_inline(x, False)) + "\\" for x in
                          text.split("\n")]
                 lines[-1] = lines[-1][:-1]
-        self._emit(lines)
+        self._emit(lines, verbatim=True)
 
     def _end_table(self) -> None:
         table = self._table()
@@ -468,7 +475,7 @@ class _Walker:
             return
         rows = table.rows
         if not self.md:
-            lines = [" | ".join(cell for cell in row) for row in rows]
+            lines = [" | ".join(row).rstrip() for row in rows]
             self._emit(lines)
             return
         width = max(len(r) for r in rows)
@@ -483,38 +490,25 @@ class _Walker:
         return unicodedata.normalize("NFC", text)
 
 
-def _md_url(url: str) -> str:
-    url = url.strip()
-    if any(c in url for c in " ()<>"):
-        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
-    return url
-
-
 def _walk(html: str, markdown: bool) -> str:
     if not html or not html.strip():
         return ""
     root = parse_html(html)
+    # Let libxml2 do what it can in C: drop what is never text, and unwrap inline elements whose
+    # only contribution is their text (in Markdown, links, emphasis and code are kept).
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *SKIP_TAGS, with_tail=False)
+    etree.strip_tags(root, *(INLINE_MARKDOWN if markdown else INLINE_TEXT))
     walker = _Walker(markdown, _shortcode_pattern(html))
     walker_start, walker_end, walker_text = walker.start, walker.end, walker.text
-    comment = etree.Comment
-    pi = etree.ProcessingInstruction
-    events = etree.iterwalk(root, events=("start", "end"))
-    for event, el in events:
-        tag = el.tag
-        if tag is comment or tag is pi or tag is etree.Entity:
-            if event == "end":
-                walker_text(el.tail)
-            continue
+    for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
-            if tag in SKIP_TAGS:
-                events.skip_subtree()
-                continue
-            walker_start(el, tag)
-            walker_text(el.text)
+            walker_start(el, el.tag)
+            if el.text:
+                walker_text(el.text)
         else:
-            if tag not in SKIP_TAGS:
-                walker_end(el, tag)
-            walker_text(el.tail)
+            walker_end(el, el.tag)
+            if el.tail:
+                walker_text(el.tail)
     return walker.result()
 
 
@@ -531,7 +525,7 @@ def html_to_markdown(html: str) -> str:
 def inline_text(html: str) -> str:
     """One line of text from a title-like fragment: entities decoded, markup stripped."""
     if "<" not in html and "&" not in html:
-        text = _WS.sub(" ", clean_str(html)).strip()
+        text = collapse(clean_str(html))
     else:
         text = " ".join(html_to_text(html).split())
     return unicodedata.normalize("NFC", text)

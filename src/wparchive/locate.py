@@ -32,6 +32,8 @@ CORE_BASES = ("posts", "pages")
 SKIP_TYPES = frozenset({"attachment", "wp_block", "wp_template", "wp_template_part", "wp_navigation",
                         "nav_menu_item", "wp_global_styles", "wp_font_family", "wp_font_face"})
 _ROUTE = re.compile(r"^/wp/v2/([^/?#]+)/(\d+)/?$")
+# A REST base from /wp/v2/types becomes one URL path segment: no `/`, `..`, `?` or `#` from a server.
+_SAFE_BASE = re.compile(r"^[\w-][\w.-]*$")
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,8 @@ class Locator:
                     if slug in SKIP_TYPES or not isinstance(info, dict):
                         continue
                     base = info.get("rest_base") or slug
-                    if isinstance(base, str) and base not in bases and info.get("viewable", True):
+                    if isinstance(base, str) and _SAFE_BASE.match(base) and base not in bases \
+                            and info.get("viewable", True):
                         bases.append(base)
             self._types[api.root] = bases
         return self._types[api.root]

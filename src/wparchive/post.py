@@ -20,6 +20,19 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CORE_REST_BASES = {"post": "posts", "page": "pages", "attachment": "media"}
 
 
+# A post's own password: WordPress includes it in `context=edit` responses to editors.
+_PASSWORD_FIELD = re.compile(rb'("password"\s*:\s*)"(?:[^"\\]|\\.)+"')
+
+
+def redact_secrets(raw: bytes) -> tuple[bytes, list[str]]:
+    """The response with any non-empty `password` field blanked, and the names of what was blanked.
+
+    This is the one change wparchive makes to a stored response: a secret must never reach the disk.
+    """
+    redacted, count = _PASSWORD_FIELD.subn(rb'\1""', raw)
+    return (redacted, ["password"]) if count else (raw, [])
+
+
 def clean_str(value: str) -> str:
     """Make a string from any source safe to encode and to parse: no lone surrogates, no NULs."""
     if _SURROGATES.search(value):

@@ -60,6 +60,8 @@ class BoundedRetry(Retry):
 
     def new(self, **kwargs: Any) -> BoundedRetry:
         retry = super().new(**kwargs)
+        # Not constructor arguments, so `Retry.new` would drop them: keep the client's settings.
+        retry.budget, retry.max_retry_after = self.budget, self.max_retry_after
         retry.deadline = self.deadline if self.deadline is not None else time.monotonic() + self.budget
         return retry
 
@@ -90,6 +92,17 @@ def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
 
+class _Session(requests.Session):
+    """A Session that never reads ~/.netrc by itself: credentials come from `--user` only."""
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        # requests would re-read ~/.netrc on every redirect (`?p=ID` -> permalink) and add its
+        # credentials even without --user; keep only its stripping of Authorization across hosts.
+        original = response.request.url or ""
+        if "Authorization" in prepared_request.headers and self.should_strip_auth(original, prepared_request.url or ""):
+            del prepared_request.headers["Authorization"]
+
+
 @dataclass
 class Credentials:
     user: str
@@ -118,7 +131,7 @@ class Client:
         retry.budget = retry_budget
         retry.max_retry_after = max_retry_after
         self.retries = retries
-        self.session = requests.Session()
+        self.session = _Session()
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

@@ -18,7 +18,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from wparchive import __version__
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import fsync_dir, safe_name, write_file
-from wparchive.post import Post
+from wparchive.post import Post, redact_secrets
 from wparchive.render import CONVERTER, content_hash, metadata, render_excerpt, render_markdown, render_text
 
 SCHEMA = 1
@@ -53,6 +53,7 @@ class Source:
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
+    redacted: tuple[str, ...] = ()  # response fields blanked before storing (a post's password)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -62,6 +63,8 @@ class Source:
             out["url"] = self.url
         out.update(api_url=self.api_url, http_status=self.http_status, etag=self.etag,
                    last_modified=self.last_modified)
+        if self.redacted:
+            out["redacted"] = list(self.redacted)
         return out
 
     @property
@@ -208,6 +211,9 @@ class Archive:
         """
         key = self.key_for(post, site_url, rest_base)
         digest = content_hash(post)
+        raw, redacted = redact_secrets(raw)
+        if redacted:
+            source = replace(source, redacted=tuple(redacted))
         with self.lock():
             post_dir = self.post_dir(key)
             post_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,74 @@
+"""What `wparchive diff` compares: archived versions, snapshot folders, saved dumps, or the live post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wparchive.diff import Side
+from wparchive.dump import read_path
+from wparchive.errors import InputError
+from wparchive.locate import Fetched, Locator
+from wparchive.refs import pick_version, resolve_post, resolve_snapshot, split_version
+from wparchive.render import metadata, render_excerpt, render_text
+from wparchive.store import Archive, Snapshot
+
+
+def snapshot_side(snapshot: Snapshot) -> Side:
+    meta = snapshot.meta()
+    where = f"{snapshot.key.ref}@{snapshot.version}" if snapshot.version else str(snapshot.path)
+    return Side(f"{where} ({meta.get('captured_at', '?')})", snapshot.read_text("post.txt"), meta)
+
+
+def _post_side(post: Any, label: str) -> Side:
+    meta: dict[str, Any] = metadata(post)
+    meta["excerpt"] = render_excerpt(post)
+    return Side(label, render_text(post), meta)
+
+
+def load_side(archive: Archive, text: str) -> Side:
+    """One side: `REF[@V]`, a snapshot folder, or a saved dump file (its only post)."""
+    if text == "-" or (Path(text).is_file()):
+        dump = read_path(text)
+        if len(dump.posts) != 1:
+            raise InputError(f"{text} holds {len(dump.posts)} posts; diff compares one post with one post")
+        return _post_side(dump.posts[0].post, text)
+    return snapshot_side(resolve_snapshot(archive, text))
+
+
+def previous_and_latest(archive: Archive, text: str) -> tuple[Side, Side]:
+    """With one REF: its version before the latest against the latest."""
+    ref, spec = split_version(text)
+    key = resolve_post(archive, ref)
+    versions = archive.versions(key)
+    if len(versions) < 2:
+        raise InputError(f"{key.ref} has only one version; give two versions or files to compare "
+                         "(for example REF@1 REF@latest), or use --live")
+    newer = pick_version(key, versions, spec)
+    if newer.version < 2:
+        raise InputError(f"{key.ref}@{newer.version} is the first version; there is nothing before it")
+    return snapshot_side(versions[newer.version - 2]), snapshot_side(newer)
+
+
+def latest_snapshot(archive: Archive, text: str) -> Snapshot:
+    ref, spec = split_version(text)
+    key = resolve_post(archive, ref)
+    return pick_version(key, archive.versions(key), spec)
+
+
+def live_target(snapshot: Snapshot) -> str:
+    """Where to fetch the post now: the REST URL it was captured from, else its link."""
+    meta = snapshot.meta()
+    source = meta.get("source") or {}
+    api = source.get("api_url")
+    if api:
+        return str(api).split("?", 1)[0]
+    if meta.get("link"):
+        return str(meta["link"])
+    raise InputError(f"{snapshot.key.ref} was not archived from a site (its source is a file); "
+                     "--live needs a post archived from its URL")
+
+
+def live_side(locator: Locator, snapshot: Snapshot) -> tuple[Side, Fetched]:
+    fetched = locator.fetch(live_target(snapshot))
+    return _post_side(fetched.post, f"{fetched.url.split('?', 1)[0]} (live)"), fetched
