@@ -26,6 +26,8 @@ BLOCK_TAGS = frozenset(
     "footer form header hgroup html main menu nav ol p section summary ul li caption legend "
     "wpapb".split()
 )
+# Blocks with no handling of their own beyond starting and ending a block.
+PLAIN_BLOCKS = BLOCK_TAGS - {"ul", "ol", "menu", "dir", "li", "caption"}
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 SKIP_TAGS = frozenset("script style noscript template head title".split())
 EMBED_TAGS = {"iframe": "embed", "video": "video", "audio": "audio", "object": "embed"}
@@ -499,14 +501,22 @@ def _walk(html: str, markdown: bool) -> str:
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *SKIP_TAGS, with_tail=False)
     etree.strip_tags(root, *(INLINE_MARKDOWN if markdown else INLINE_TEXT))
     walker = _Walker(markdown, _shortcode_pattern(html))
-    walker_start, walker_end, walker_text = walker.start, walker.end, walker.text
+    walker_start, walker_end, walker_text, flush = walker.start, walker.end, walker.text, walker.flush
+    plain = PLAIN_BLOCKS
     for event, el in etree.iterwalk(root, events=("start", "end")):
-        if event == "start":
-            walker_start(el, el.tag)
+        tag = el.tag
+        # Most elements are plain blocks (p, div, figure): they only end the block before them.
+        if tag in plain and not (walker.pre or walker.cell):
+            flush()
+            text = el.text if event == "start" else el.tail
+            if text:
+                walker_text(text)
+        elif event == "start":
+            walker_start(el, tag)
             if el.text:
                 walker_text(el.text)
         else:
-            walker_end(el, el.tag)
+            walker_end(el, tag)
             if el.tail:
                 walker_text(el.tail)
     return walker.result()
