@@ -52,7 +52,8 @@ def _tools() -> list[tuple[str, Callable[[str], object] | str]]:
     """(row name, converter or the reason it is unavailable), in table order."""
     tools: list[tuple[str, Callable[[str], object] | str]] = []
     try:
-        from wparchive.html import html_to_markdown, html_to_text, parse_html
+        from wparchive.html import html_to_markdown, html_to_text
+        from wparchive.htmlparse import parse_html
 
         tools += [("wparchive text", html_to_text), ("wparchive markdown", html_to_markdown),
                   ("wparchive parse only", parse_html)]
@@ -195,7 +196,7 @@ def profile(posts: list[str], top: int = 15) -> None:
         print(f"{nc:>10}{tt:>9.3f}{tt / total:>6.0%}{ct:>9.3f}  {where}")
     # Parse = everything under parse_html (regex pass, encode, libxml2); walk = the rest of _walk.
     parse = sum(ct for (path, _l, func), (_c, _n, _t, ct, _k) in stats.stats.items()  # type: ignore
-                if func == "parse_html" and path.endswith("html.py"))
+                if func == "parse_html" and path.endswith("htmlparse.py"))
     rest = total - parse
     print(f"under the profiler: parse_html {parse:.3f}s ({parse / total:.0%}), "
           f"everything else (walk, flush, regex collapse, NFC) {rest:.3f}s ({rest / total:.0%})")

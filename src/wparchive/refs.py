@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from wparchive.errors import InputError
-from wparchive.store import _SNAPSHOT_NAME, Archive, PostKey, Snapshot, host_folder
+from wparchive.store import _SNAPSHOT_NAME, Archive, PostKey, Snapshot, host_folder, pick_version
 
 _VERSION = re.compile(
     r"^(latest|-?\d+|\d{4}(?:-?\d{2}(?:-?\d{2}(?:[T ]?\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?)?Z?)$")
@@ -98,26 +98,6 @@ def _key_from_url(archive: Archive, url: str) -> PostKey | None:
         if any(u and _normalise_url(u) == wanted for u in urls):
             return key
     return None
-
-
-def pick_version(key: PostKey, versions: list[Snapshot], spec: str | None) -> Snapshot:
-    """The version `spec` names among `versions` (oldest first); InputError when there is none."""
-    if not versions:
-        raise InputError(f"{key.ref} has no stored versions")
-    if spec is None or spec == "latest":
-        return versions[-1]
-    if re.fullmatch(r"-?\d+", spec) and len(spec.lstrip("-")) < 8:
-        n = int(spec)
-        index = n - 1 if n > 0 else len(versions) - 1 + n
-        if n != 0 and 0 <= index < len(versions):
-            return versions[index]
-        raise InputError(f"{key.ref} has no version @{spec} (it has {len(versions)}: @1 to @{len(versions)}, "
-                         "or @-1 for the one before the latest)")
-    stamp = re.sub(r"[-: ]", "", spec).rstrip("Z")
-    matches = [s for s in versions if s.name.startswith(stamp)]
-    if not matches:
-        raise InputError(f"{key.ref} has no version captured at {spec}; 'wparchive log {key.ref}' lists them")
-    return matches[-1]
 
 
 def resolve_snapshot(archive: Archive, text: str) -> Snapshot:

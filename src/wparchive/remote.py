@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
+import requests.auth
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
@@ -107,9 +108,26 @@ class _Session(requests.Session):
 class Credentials:
     user: str
     password: str
+    host: str | None = None  # the only host they are sent to; None: the host of the first request
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or traceback
         return f"Credentials(user={self.user!r}, password=***)"
+
+
+class _HostAuth(requests.auth.AuthBase):
+    """Basic auth for one host only: a page's `Link` to another host (or http://) never gets the password."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self.host = credentials.host.lower() if credentials.host else None
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        host = (urlsplit(request.url or "").hostname or "").lower()
+        if self.host is None:
+            self.host = host
+        if host == self.host:
+            return requests.auth.HTTPBasicAuth(self.credentials.user, self.credentials.password)(request)
+        return request
 
 
 class Client:
@@ -136,7 +154,7 @@ class Client:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = USER_AGENT
-        self.session.auth = (credentials.user, credentials.password) if credentials else _no_auth
+        self.session.auth = _HostAuth(credentials) if credentials else _no_auth
 
     def get(self, url: str, params: dict[str, Any] | None = None, *, accept: str = "application/json"
             ) -> requests.Response:
@@ -147,6 +165,7 @@ class Client:
                 time.sleep(wait)
         host = urlsplit(url).netloc
         self.requests += 1
+        log.info("GET %s", redact_url(with_params(url, params or {})))
         try:
             return self.session.get(url, params=params, timeout=self.timeout, headers={"Accept": accept})
         except requests.exceptions.SSLError as exc:
@@ -189,6 +208,11 @@ class Client:
             if code == "rest_post_incorrect_password":
                 return RemoteError(f"{what} is password-protected and the --post-password given was refused "
                                    f"({detail})")
+            sent = response.request is not None and "Authorization" in response.request.headers
+            if self.credentials is not None and not sent:
+                return RemoteError(f"{what} needs credentials ({detail}), but it is at {urlsplit(url).hostname} "
+                                   f"and those for {self.credentials.user} are sent only to "
+                                   f"{self.session.auth.host}; give that host's URL")
             if self.credentials is None:
                 return RemoteError(f"{what} needs credentials ({detail}: {message or 'not allowed'}); "
                                    f"use --user NAME with {PASSWORD_ENV} or ~/.netrc")
@@ -206,7 +230,7 @@ class Client:
 def _short(exc: BaseException) -> str:
     """The useful end of requests' nested exception text ("Connection refused")."""
     text = str(exc)
-    m = re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
+    m = re.search(r"\[SSL: \w+\] (.+?) \(_ssl\.c:\d+\)", text) or re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
     if m:
         return m.group(1).strip()
     if "Failed to resolve" in text or "Name or service not known" in text:

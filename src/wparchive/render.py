@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from wparchive import __version__
-from wparchive.html import autop, html_to_markdown, html_to_text, inline_text
+from wparchive.html import html_to_markdown, html_to_text, inline_text
+from wparchive.htmlparse import autop
 from wparchive.post import Post
 
 # Recorded in every snapshot, so a later reader knows which rules produced post.txt/post.md.

@@ -296,6 +296,10 @@ class Archive:
                 for ident in sorted(ids, key=int):
                     yield PostKey(host.name, base.name, int(ident))
 
+    def read(self, key: PostKey, version: str | None = None) -> Snapshot:
+        """One stored version: `version` as in `REF@V` ("1", "-1", "latest", a timestamp prefix)."""
+        return pick_version(key, self.versions(key), version)
+
     def latest(self, key: PostKey) -> Snapshot | None:
         versions = self.versions(key)
         return versions[-1] if versions else None
@@ -319,6 +323,26 @@ class Archive:
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
+
+
+def pick_version(key: PostKey, versions: list[Snapshot], spec: str | None) -> Snapshot:
+    """The version `spec` names among `versions` (oldest first); InputError when there is none."""
+    if not versions:
+        raise InputError(f"{key.ref} has no stored versions")
+    if spec is None or spec == "latest":
+        return versions[-1]
+    if re.fullmatch(r"-?\d+", spec) and len(spec.lstrip("-")) < 8:
+        n = int(spec)
+        index = n - 1 if n > 0 else len(versions) - 1 + n
+        if n != 0 and 0 <= index < len(versions):
+            return versions[index]
+        raise InputError(f"{key.ref} has no version @{spec} (it has {len(versions)}: @1 to @{len(versions)}, "
+                         "or @-1 for the one before the latest)")
+    stamp = re.sub(r"[-: ]", "", spec).rstrip("Z")
+    matches = [s for s in versions if s.name.startswith(stamp)]
+    if not matches:
+        raise InputError(f"{key.ref} has no version captured at {spec}; 'wparchive log {key.ref}' lists them")
+    return matches[-1]
 
 
 @dataclass(frozen=True)
