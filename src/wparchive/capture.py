@@ -9,6 +9,7 @@ from pathlib import Path
 from wparchive.dump import read_path
 from wparchive.errors import WparchiveError
 from wparchive.locate import Fetched, Locator
+from wparchive.remote import redact_url
 from wparchive.site import import_revisions
 from wparchive.store import Archive, CaptureResult, Source
 
@@ -35,7 +36,7 @@ def is_dump_path(target: str) -> bool:
 
 def source_for(fetched: Fetched, target: str) -> Source:
     """The source record of a live capture: the URL asked for and the REST URL fetched."""
-    url = target if target.startswith(("http://", "https://")) else fetched.post.link or fetched.url
+    url = redact_url(target) if target.startswith(("http://", "https://")) else fetched.post.link or fetched.url
     return Source("api", url=url, api_url=fetched.url, http_status=fetched.status,
                   etag=fetched.headers.get("ETag") or fetched.headers.get("Etag"),
                   last_modified=fetched.headers.get("Last-Modified"))

@@ -168,6 +168,9 @@ class Locator:
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
+        if post.id is None or post.id <= 0:  # it names the archive folder: a positive integer only
+            raise RemoteError(f"{redact_url(response.url)} returned a post without a valid id "
+                              f"({str(data.get('id'))[:40]!r})")
         refuse_protected(post, what)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
@@ -309,7 +312,7 @@ def _same_page(a: str, b: str) -> bool:
 
 def _item_bytes(page: bytes, item: dict[str, Any]) -> bytes:
     """The bytes of one item of a list response, exactly as received."""
-    for value, text in split_json_values(page.decode("utf-8", "replace")) or []:
+    for value, text in split_json_values(page.decode("utf-8-sig", "replace")) or []:
         if isinstance(value, dict) and value.get("id") == item.get("id"):
             return text.encode("utf-8")
     return json.dumps(item, ensure_ascii=False).encode("utf-8")

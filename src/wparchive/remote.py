@@ -1,8 +1,9 @@
 """HTTP to a live WordPress: one session, timeouts, bounded retries, and WordPress errors in one line.
 
 Retries are urllib3's `Retry` (exponential backoff with jitter, `Retry-After` honoured), bounded in
-count and in total time. Credentials go only into the `Authorization` header: never into a URL, a
-log line or the archive.
+count and in total time. Credentials go only into the `Authorization` header, and only to the host
+they are for (never over http:// once it was reached over https://): never into a URL, a log line or
+the archive.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from wparchive import __version__
-from wparchive.errors import RemoteError
+from wparchive.errors import InputError, RemoteError
 
 log = logging.getLogger("wparchive")
 USER_AGENT = f"wparchive/{__version__} (+https://wordpress.org/; archiver)"
@@ -83,7 +84,11 @@ def find_password(host: str) -> str | None:
         return password
     try:
         entry = netrc.netrc().authenticators(host)
-    except (FileNotFoundError, netrc.NetrcParseError, OSError):
+    except netrc.NetrcParseError as exc:
+        # Application passwords contain spaces: unquoted, they break the file; say so, not "add the host".
+        raise InputError(f"~/.netrc cannot be read: {exc.msg} (line {exc.lineno}); quote a password with "
+                         'spaces: password "abcd efgh ijkl mnop qrst uvwx"') from None
+    except OSError:
         return None
     return entry[2] if entry else None
 
@@ -120,12 +125,20 @@ class _HostAuth(requests.auth.AuthBase):
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
         self.host = credentials.host.lower() if credentials.host else None
+        self.https: bool | None = None  # reached over https first: never sent over plain http after that
+
+    @property
+    def origin(self) -> str:
+        return f"{'http' if self.https is False else 'https'}://{self.host}"
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        host = (urlsplit(request.url or "").hostname or "").lower()
+        parts = urlsplit(request.url or "")
+        host = (parts.hostname or "").lower()
         if self.host is None:
             self.host = host
-        if host == self.host:
+        if host == self.host and self.https is None:
+            self.https = parts.scheme == "https"
+        if host == self.host and (parts.scheme == "https" or not self.https):
             return requests.auth.HTTPBasicAuth(self.credentials.user, self.credentials.password)(request)
         return request
 
@@ -210,9 +223,10 @@ class Client:
                                    f"({detail})")
             sent = response.request is not None and "Authorization" in response.request.headers
             if self.credentials is not None and not sent:
-                return RemoteError(f"{what} needs credentials ({detail}), but it is at {urlsplit(url).hostname} "
-                                   f"and those for {self.credentials.user} are sent only to "
-                                   f"{self.session.auth.host}; give that host's URL")
+                where = urlsplit(url)
+                return RemoteError(f"{what} needs credentials ({detail}), but it is at {where.scheme}://"
+                                   f"{where.hostname} and those for {self.credentials.user} are sent only to "
+                                   f"{self.session.auth.origin}; give a URL there")
             if self.credentials is None:
                 return RemoteError(f"{what} needs credentials ({detail}: {message or 'not allowed'}); "
                                    f"use --user NAME with {PASSWORD_ENV} or ~/.netrc")

@@ -138,6 +138,8 @@ def host_folder(url_or_host: str) -> str:
         port = parts.port
     except ValueError:
         host, port = "", None
+    if ":" in host:  # an IPv6 address: keep it readable and distinct from any host name
+        host = "ipv6_" + host.replace(":", "-")
     name = f"{host}_{port}" if port else host
     return safe_name(name, "unknown-host")
 
@@ -194,11 +196,14 @@ class Archive:
 
     # -- writing ---------------------------------------------------------------------------
     def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
-        if post.id is None:
-            raise InputError(f"post {post.slug or post.title_html!r} has no id, so it cannot be archived")
-        host = host_folder(post.link or site_url or "")
-        if host == "unknown-host" and site_url:
-            host = host_folder(site_url)
+        """Where a post is filed. A live capture is filed under the site it was fetched from, never
+        under the host its `link` claims (a server could otherwise overwrite another site's posts);
+        a dump has only its `link` to go by."""
+        if post.id is None or post.id <= 0:
+            raise InputError(f"post {post.slug or post.title_html!r} has no valid id, so it cannot be archived")
+        host = host_folder(site_url) if site_url else "unknown-host"
+        if host == "unknown-host":
+            host = host_folder(post.link or "")
         return PostKey(host, safe_name(rest_base or post.rest_base, "posts"), post.id)
 
     def capture(self, post: Post, source: Source, raw: bytes, *, site_url: str | None = None,
