@@ -103,6 +103,11 @@ class FakeWordPress:
         if (route, page) in self.fail_once:
             self.fail_once.discard((route, page))
             return 503, {"Content-Type": "text/html"}, b"<html>Service Unavailable</html>"
+        if query.get("include"):
+            wanted = {int(i) for i in query["include"].split(",") if i.isdigit()}
+            ids = [i for i in ids if i in wanted]
+        if query.get("order") == "desc" and query.get("orderby") == "id":
+            ids = sorted(ids, reverse=True)
         after = query.get("modified_after")
         if after and self.honour_modified_after:
             cut = datetime.fromisoformat(after.replace("Z", "+00:00"))

@@ -85,17 +85,23 @@ def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
     assert state == {"high_water": "2024-01-01T02:00:00"}
     site.requests.clear()
     files_before = sorted(p for p in (tmp_path / "a").rglob("*"))
+    stats_before = [(p, p.stat().st_size, p.stat().st_mtime_ns) for p in files_before]
     result = run(tmp_path)
-    assert result.exit_code == 0 and result.stdout == ""
-    assert result.stderr == "0 of 0 posts: 0 new, 0 changed, 0 unchanged, 0 failed\n"
-    assert len(site.requests) == 2 and "modified_after=2024-01-01T02%3A00%3A00Z" in site.requests[1]
-    assert sorted(p for p in (tmp_path / "a").rglob("*")) == files_before
+    # One second of overlap re-lists the newest post (found unchanged, nothing written), and the
+    # newest IDs are checked for posts modified_after cannot see (created with a past date).
+    assert result.exit_code == 0 and result.stdout == "unchanged example.com/posts/120\n"
+    assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 failed\n"
+    assert len(site.requests) == 3
+    assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[1]
+    assert "orderby=id&order=desc" in site.requests[2] or "order=desc" in site.requests[2]
+    assert [(p, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted((tmp_path / "a").rglob("*"))] == \
+        stats_before
     site.edits[7] = 1
     site.requests.clear()
     result = run(tmp_path)
-    assert result.stdout == "new example.com/posts/7 v2\n".replace("new", "new")
-    assert result.stderr == "1 of 1 posts: 0 new, 1 changed, 0 unchanged, 0 failed\n"
-    assert len(site.requests) == 2
+    assert result.stdout == "new example.com/posts/7 v2\nunchanged example.com/posts/120\n"
+    assert result.stderr == "2 of 2 posts: 0 new, 1 changed, 1 unchanged, 0 failed\n"
+    assert len(site.requests) == 3
 
 
 def test_since_and_full(site, tmp_path):
@@ -120,12 +126,12 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
     site.edits[200] = 1
     site.requests.clear()
     result = run(tmp_path)
-    assert result.stdout == "new example.com/posts/200 v2\n"
+    assert result.stdout == "new example.com/posts/200 v2\nunchanged example.com/posts/250\n"
     listed = listing_requests(site)
     # The first page came back unfiltered, so the run switched to newest-modified-first and stopped
     # at the first post it already had.
     assert "orderby=id" in listed[0] and "orderby=modified" in listed[1] and "order=desc" in listed[1]
-    assert len(listed) == 2
+    assert "orderby=id&order=desc" in listed[2] and len(listed) == 3
 
 
 def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
@@ -175,7 +181,7 @@ def test_json_summary_and_failures(site, tmp_path):
     assert result.exit_code == 4
     summary = json.loads(result.stdout)
     assert summary["new"] == 2 and summary["failed"] == 1 and summary["total"] == 3
-    assert summary["failures"][0]["post"] == "posts/2"
+    assert summary["failures"][0]["post"] == "example.com/posts/2"
     assert "password-protected" in summary["failures"][0]["error"]
 
 
@@ -213,3 +219,44 @@ def test_revisions_imported_oldest_first_skipping_autosaves_and_repeats(site, tm
     show = CliRunner().invoke(cli, ["show", "--archive", str(tmp_path / "a"), "example.com/posts/1@1"]).stdout
     assert show == "Post 1\n\nfirst draft\n"
     assert "abcd" not in "".join(p.read_text() for p in (tmp_path / "a").rglob("*") if p.is_file())
+
+
+def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
+    site.n = 150
+    run(tmp_path, "--quiet")
+    site.n = 152
+    site.edits[151] = -2  # created with a date two months back: modified_after cannot see it
+    result = run(tmp_path)
+    assert result.stdout == "unchanged example.com/posts/150\nnew example.com/posts/152 v1\nnew example.com/posts/151 v1\n"
+    assert result.exit_code == 0
+
+
+def test_posts_that_failed_are_asked_for_again(site, tmp_path):
+    site.n = 250  # post 2 is far from the newest IDs, which are checked anyway
+    original = site.post
+
+    def protected(post_id):
+        data = original(post_id)
+        if post_id == 2:
+            data["content"] = {"rendered": "", "protected": True}
+        return data
+
+    site.post = protected
+    assert run(tmp_path, "--quiet").exit_code == 4
+    assert json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())["retry"] == [2]
+    site.post = original  # no longer protected
+    site.requests.clear()
+    result = run(tmp_path)
+    assert result.exit_code == 0
+    assert "new example.com/posts/2 v1\n" in result.stdout
+    assert "include=2" in site.requests[-1]
+    assert "retry" not in json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
+
+
+def test_since_does_not_move_the_incremental_cut_off(site, tmp_path):
+    site.n = 30
+    run(tmp_path, "--quiet")
+    state = (tmp_path / "a/example.com/posts/.state.json").read_text()
+    site.edits[30] = 1
+    assert run(tmp_path, "--since", "2024-01-01T00:25:00", "--quiet").exit_code == 0
+    assert (tmp_path / "a/example.com/posts/.state.json").read_text() == state

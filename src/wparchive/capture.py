@@ -74,7 +74,7 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")
             fetched = locator.fetch(target, site=site, type_=type_)
-            if revisions:
+            if revisions:  # first, so that history keeps each text's earliest date
                 import_revisions(archive, locator, fetched, autosaves)
             yield TargetResult(target, result=capture_fetched(archive, fetched, target))
         except WparchiveError as exc:

@@ -144,8 +144,9 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
-        for ref, why in summary.failures:
-            click.echo(f"failed {ref}: {why}", err=quiet)
+        if bar is not None or quiet:  # per-post lines were not printed as they happened
+            for ref, why in summary.failures:
+                click.echo(f"failed {ref}: {why}", err=True)
         click.echo(summary.line(), err=True)
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from wparchive.dump import split_json_values
@@ -114,37 +115,51 @@ class SiteArchiver:
         resume = state.get("run")
         if isinstance(resume, dict) and resume.get("cutoff") == (_iso(cutoff) if cutoff else None):
             start_page = max(1, int(resume.get("page", 1)) - 1)  # one page back covers deleted posts
-        listing = _Listing(self, api, base, cutoff, start_page, state_path, state)
-        seen: set[int] = set()
+        run = _TypeRun(self, api, base, revisions, autosaves)
+        # WordPress lists posts modified strictly after `modified_after`: a cut-off one second before
+        # the newest post seen last time keeps an edit made later in that same second.
+        after = cutoff - timedelta(seconds=1) if cutoff is not None and since is None else cutoff
+        listing = _Listing(self, api, base, start_page, state_path, state, cutoff=after)
+        run.take(listing.posts())
+        if cutoff is not None and since is None:
+            # `modified_after` cannot see a post created with a date in the past, nor one scheduled
+            # earlier that went live since: list the newest IDs until every one is known.
+            known = {key.id for key in self.archive.posts() if key.host == host and key.rest_base == base}
+            newest_ids = _Listing(self, api, base, 1, None, {}, order="desc")
+            run.take(newest_ids.posts(until_known=known | run.seen))
+        retry = [i for i in state.get("retry", []) if isinstance(i, int) and i not in run.seen]
+        if retry and since is None:  # posts that failed last time are asked for again by ID
+            run.take(_Listing(self, api, base, 1, None, {}, include=retry[:PER_PAGE]).posts())
+        # Remember how far this run saw, but never past the server's clock (a scheduled post's
+        # modified_gmt is in the future), and not for --since runs, which skip older posts.
+        new_state: dict[str, Any] = {}
         newest = high_water
-        for data, raw, response in listing.posts():
-            post = Post.from_api(data)
-            if post.id is not None:
-                seen.add(post.id)
-            modified = _gmt(post.modified_gmt)
-            if modified and (newest is None or modified > newest):
-                newest = modified
-            fetched = Fetched(post, raw, api, base, with_params(api.url(f"/wp/v2/{base}/{post.id}"),
-                                                                 self.locator.params()),
-                              response.status_code, {}, site=self.site)
-            self._capture(fetched, revisions, autosaves)
-        # A complete listing: remember how far it saw, and (when it listed everything) what is gone.
-        new_state = {"high_water": _iso(newest)} if newest else {}
+        if since is None and run.newest is not None:
+            seen_until = min(run.newest, run.server_now or datetime.now(timezone.utc))
+            newest = max(newest, seen_until) if newest else seen_until
+        if newest is not None:
+            new_state["high_water"] = _iso(newest)
+        if run.failed_ids:
+            new_state["retry"] = sorted(run.failed_ids)
         if new_state != state or listing.saved:
             atomic_write(state_path, (json.dumps(new_state) + "\n").encode())
         # Only a listing of everything from the first page can tell which posts are gone.
         if cutoff is None and listing.complete and start_page == 1:
             for key in self.archive.posts():
-                if key.host == host and key.rest_base == base and key.id not in seen:
+                if key.host == host and key.rest_base == base and key.id not in run.seen:
                     self.summary.gone.append(key.ref)
                     self.on_result(f"gone {key.ref}", None, None)
 
-    def _capture(self, fetched: Fetched, revisions: bool, autosaves: bool) -> None:
-        ref = f"{fetched.rest_base}/{fetched.post.id}"
+    def capture(self, fetched: Fetched, revisions: bool, autosaves: bool) -> bool:
+        """Capture one listed post (and its revisions); a failure is counted, not raised."""
+        ref = f"{host_folder(self.site)}/{fetched.rest_base}/{fetched.post.id}"
         try:
             before = self.archive.latest(self.archive.key_for(fetched.post, self.site, fetched.rest_base))
+            if fetched.post.protected and not fetched.post.content_html.strip() and self.locator.post_password:
+                # A list page carries no protected content; the post's own route takes the password.
+                fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0)
             refuse_protected(fetched.post, ref)
-            if revisions:
+            if revisions:  # first, so that history keeps each text's earliest date
                 self.import_revisions(fetched, autosaves)
             source = Source("api", url=fetched.post.link or fetched.url, api_url=fetched.url,
                             http_status=fetched.status)
@@ -154,7 +169,7 @@ class SiteArchiver:
             self.summary.failed += 1
             self.summary.failures.append((ref, str(exc)))
             self.on_result(f"failed {ref}: {exc}", None, str(exc))
-            return
+            return False
         if result.status == "unchanged":
             self.summary.unchanged += 1
         elif before is None:
@@ -162,6 +177,7 @@ class SiteArchiver:
         else:
             self.summary.changed += 1
         self.on_result(result.line, result, None)
+        return True
 
     # -- revisions -------------------------------------------------------------------------
     def import_revisions(self, fetched: Fetched, autosaves: bool = False) -> int:
@@ -220,16 +236,61 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
     return imported
 
 
-class _Listing:
-    """The pages of one type's listing, with the end conditions and fallback of WordPress."""
+class _TypeRun:
+    """What one type's run has seen: IDs, the newest modification, failures, the server's clock."""
 
-    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, cutoff: datetime | None, start_page: int,
-                 state_path: Any, state: dict[str, Any]) -> None:
+    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, revisions: bool, autosaves: bool) -> None:
+        self.owner, self.api, self.base = owner, api, base
+        self.revisions, self.autosaves = revisions, autosaves
+        self.seen: set[int] = set()
+        self.failed_ids: set[int] = set()
+        self.newest: datetime | None = None
+        self.server_now: datetime | None = None
+
+    def take(self, items: Iterator[tuple[dict[str, Any], bytes, Any]]) -> None:
+        params = self.owner.locator.params()
+        for data, raw, response in items:
+            if self.server_now is None:
+                self.server_now = _http_date(response.headers.get("Date"))
+            post = Post.from_api(data)
+            if post.id is None or post.id in self.seen:
+                continue
+            self.seen.add(post.id)
+            modified = _gmt(post.modified_gmt)
+            if modified and (self.newest is None or modified > self.newest):
+                self.newest = modified
+            url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
+            fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site)
+            if self.owner.capture(fetched, self.revisions, self.autosaves):
+                self.failed_ids.discard(post.id)
+            else:
+                self.failed_ids.add(post.id)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+class _Listing:
+    """The pages of one type's listing, with the end conditions and fallback of WordPress.
+
+    By ID ascending (optionally `modified_after` a cut-off), by ID descending (the newest posts), or
+    the posts of some IDs (`include`).
+    """
+
+    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, start_page: int, state_path: Any,
+                 state: dict[str, Any], *, cutoff: datetime | None = None, order: str = "asc",
+                 include: list[int] | None = None) -> None:
         self.owner = owner
         self.client = owner.client
         self.api = api
         self.base = base
         self.cutoff = cutoff
+        self.order = order
+        self.include = include
         self.page = start_page
         self.state_path = state_path
         self.state = state
@@ -242,16 +303,19 @@ class _Listing:
         if self.fallback:
             params.update(orderby="modified", order="desc")
         else:
-            params.update(orderby="id", order="asc")
+            params.update(orderby="id", order=self.order)
             if self.cutoff is not None:
                 # With its zone given, WordPress converts the time to the site's zone before comparing
                 # it with the local `post_modified` (WP_Date_Query::build_mysql_datetime).
                 params["modified_after"] = _iso(self.cutoff) + "Z"
+        if self.include:
+            params["include"] = ",".join(str(i) for i in self.include)
         if self.client.credentials is not None:
             params.update(status="any", context="edit")
         return params
 
-    def posts(self) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
+    def posts(self, until_known: set[int] | None = None) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
+        """Every post of the listing; with `until_known`, pages end the listing once all are known."""
         url = self.api.url(f"/wp/v2/{self.base}")
         first = True
         while True:
@@ -263,29 +327,36 @@ class _Listing:
             body = parse_json(response)
             if not isinstance(body, list):
                 raise RemoteError(f"{url} did not return a list of posts")
-            values = split_json_values(response.content.decode("utf-8", "replace")) or []
+            values = split_json_values(response.content.decode("utf-8-sig", "replace")) or []
             total = response.headers.get("X-WP-Total")
-            if first and total and total.isdigit():
+            if first and total and total.isdigit() and self.state_path is not None:
                 self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
                 self.owner.on_total(self.owner.summary.total)
             first = False
             if self.cutoff is not None and not self.fallback and self._ignored(values):
                 self.fallback, self.page = True, 1
                 continue
+            unknown = 0
             for value, text in values:
                 if not isinstance(value, dict):
                     continue
                 if self.fallback and self.cutoff is not None:
                     modified = _gmt(value.get("modified_gmt"))
-                    if modified is not None and modified <= self.cutoff:
+                    if modified is not None and modified < self.cutoff:
                         self.complete = True
                         return
+                if until_known is not None:
+                    if value.get("id") in until_known:
+                        continue
+                    unknown += 1
                 yield value, text.encode("utf-8"), response
             pages = response.headers.get("X-WP-TotalPages", "")
-            if not values or (pages.isdigit() and self.page >= int(pages)):
+            if not values or (pages.isdigit() and self.page >= int(pages)) or (until_known is not None
+                                                                               and not unknown):
                 break
             self.page += 1
-            self._save_progress()
+            if self.state_path is not None:
+                self._save_progress()
         self.complete = True
 
     def _ignored(self, values: list[tuple[Any, str]]) -> bool:
