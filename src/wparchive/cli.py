@@ -248,7 +248,9 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         side_a = snapshot_side(snapshot)
         side_b, fetched = live_side(locator, snapshot)
         if save:
-            result = capture_fetched(archive, fetched, live_target(snapshot))
+            # Recorded as archived from the same URL as the version compared against.
+            origin = (snapshot.meta().get("source") or {}).get("url") or live_target(snapshot)
+            result = capture_fetched(archive, fetched, origin)
             click.echo(result.line, err=True)
     elif b is None:
         side_a, side_b = previous_and_latest(archive, a)
@@ -268,7 +270,7 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
             sections.append(format_meta(comparison))
         if stat and not comparison.identical:
             sections.append(format_stat(comparison))
-        click.echo("".join(sections), nl=False)
+        click.echo("".join(sections), nl=False, color=use_color)  # also into a pipe, with --color always
     return 0 if comparison.identical else EXIT_DIFFERENT
 
 

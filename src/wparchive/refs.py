@@ -52,8 +52,9 @@ def resolve_post(archive: Archive, ref: str) -> PostKey:
         key = _key_from_url(archive, ref)
         if key is not None:
             return key
+    hint = " (a version is @N, @-N, @latest or a timestamp such as @2026-11-29)" if "@" in ref else ""
     raise InputError(f"{ref} is not an archived post in {archive.root}; "
-                     "'wparchive ls' lists them (REF is a URL, HOST/TYPE/ID or a folder)")
+                     f"'wparchive ls' lists them (REF is a URL, HOST/TYPE/ID or a folder){hint}")
 
 
 def _key_from_path(archive: Archive, path: Path) -> PostKey | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from wparchive.diff import Side
 from wparchive.dump import read_path
@@ -11,7 +12,7 @@ from wparchive.errors import InputError
 from wparchive.locate import Fetched, Locator
 from wparchive.refs import pick_version, resolve_post, resolve_snapshot, split_version
 from wparchive.render import metadata, render_excerpt, render_text
-from wparchive.store import Archive, Snapshot
+from wparchive.store import _SNAPSHOT_NAME, Archive, Snapshot
 
 
 def snapshot_side(snapshot: Snapshot) -> Side:
@@ -28,6 +29,8 @@ def _post_side(post: Any, label: str) -> Side:
 
 def load_side(archive: Archive, text: str) -> Side:
     """One side: `REF[@V]`, a snapshot folder, or a saved dump file (its only post)."""
+    if text.lower().endswith((".json", ".jsonl", ".txt")) and not Path(text).exists():
+        raise InputError(f"{text}: no such file; check the path")
     if text == "-" or (Path(text).is_file()):
         dump = read_path(text)
         if len(dump.posts) != 1:
@@ -38,8 +41,14 @@ def load_side(archive: Archive, text: str) -> Side:
 
 def previous_and_latest(archive: Archive, text: str) -> tuple[Side, Side]:
     """With one REF: its version before the latest against the latest."""
-    ref, spec = split_version(text)
-    key = resolve_post(archive, ref)
+    if Path(text).is_file():
+        raise InputError(f"{text} is a file; give two files to compare (diff OLD NEW)")
+    if _SNAPSHOT_NAME.match(Path(text).name) and Path(text).is_dir():
+        newer = resolve_snapshot(archive, text)  # this folder's version against the one before it
+        key, spec = newer.key, str(newer.version)
+    else:
+        ref, spec = split_version(text)
+        key = resolve_post(archive, ref)
     versions = archive.versions(key)
     if len(versions) < 2:
         raise InputError(f"{key.ref} has only one version; give two versions or files to compare "
@@ -62,7 +71,11 @@ def live_target(snapshot: Snapshot) -> str:
     source = meta.get("source") or {}
     api = source.get("api_url")
     if api:
-        return str(api).split("?", 1)[0]
+        # The route without the recorded query, but keeping `rest_route` on plain-permalink sites.
+        parts = urlsplit(str(api))
+        route = parse_qs(parts.query).get("rest_route")
+        query = urlencode({"rest_route": route[0]}, safe="/") if route else ""
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
     if meta.get("link"):
         return str(meta["link"])
     raise InputError(f"{snapshot.key.ref} was not archived from a site (its source is a file); "

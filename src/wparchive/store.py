@@ -336,14 +336,16 @@ def pick_version(key: PostKey, versions: list[Snapshot], spec: str | None) -> Sn
         raise InputError(f"{key.ref} has no stored versions")
     if spec is None or spec == "latest":
         return versions[-1]
-    if re.fullmatch(r"-?\d+", spec) and len(spec.lstrip("-")) < 8:
+    if re.fullmatch(r"-?\d{1,3}", spec):  # four digits and more are a year: a timestamp prefix
         n = int(spec)
         index = n - 1 if n > 0 else len(versions) - 1 + n
         if n != 0 and 0 <= index < len(versions):
             return versions[index]
         raise InputError(f"{key.ref} has no version @{spec} (it has {len(versions)}: @1 to @{len(versions)}, "
                          "or @-1 for the one before the latest)")
-    stamp = re.sub(r"[-: ]", "", spec).rstrip("Z")
+    stamp = re.sub(r"[-:]", "", spec).rstrip("Z").replace(" ", "T")
+    if len(stamp) > 8 and stamp[8] != "T":  # 20240501100002: the folder names have a T after the date
+        stamp = stamp[:8] + "T" + stamp[8:]
     matches = [s for s in versions if s.name.startswith(stamp)]
     if not matches:
         raise InputError(f"{key.ref} has no version captured at {spec}; 'wparchive log {key.ref}' lists them")
