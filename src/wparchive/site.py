@@ -47,7 +47,8 @@ class SiteSummary:
         return self.new + self.changed + self.unchanged + self.failed
 
     def line(self) -> str:
-        total = f" of {self.total}" if self.total is not None else ""
+        # The total is what the listings announced; posts asked for again by ID come on top of it.
+        total = f" of {self.total}" if self.total is not None and self.total >= self.done else ""
         text = (f"{self.done}{total} posts: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                 f"{self.failed} failed")
         if self.revisions:
