@@ -29,6 +29,20 @@ def run(tmp_path, *args, env=None):
                               env=env)
 
 
+def protect(fake, post_id):
+    """Make one post password-protected (its content arrives empty); returns the original generator."""
+    original = fake.post
+
+    def protected(i):
+        data = original(i)
+        if i == post_id:
+            data["content"] = {"rendered": "", "protected": True}
+        return data
+
+    fake.post = protected
+    return original
+
+
 def listing_requests(fake):
     return [u for u in fake.requests if "/wp/v2/posts?" in u or "rest_route=%2Fwp%2Fv2%2Fposts&" in u]
 
@@ -168,15 +182,7 @@ def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
 
 def test_json_summary_and_failures(site, tmp_path):
     site.n = 3
-    original = site.post
-
-    def protected(post_id):
-        data = original(post_id)
-        if post_id == 2:
-            data["content"] = {"rendered": "", "protected": True}
-        return data
-
-    site.post = protected
+    protect(site, 2)
     result = run(tmp_path, "--json")
     assert result.exit_code == 4
     summary = json.loads(result.stdout)
@@ -233,15 +239,7 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
 
 def test_posts_that_failed_are_asked_for_again(site, tmp_path):
     site.n = 250  # post 2 is far from the newest IDs, which are checked anyway
-    original = site.post
-
-    def protected(post_id):
-        data = original(post_id)
-        if post_id == 2:
-            data["content"] = {"rendered": "", "protected": True}
-        return data
-
-    site.post = protected
+    original = protect(site, 2)
     assert run(tmp_path, "--quiet").exit_code == 4
     assert json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())["retry"] == [2]
     site.post = original  # no longer protected
