@@ -237,9 +237,9 @@ class Archive:
                 when += timedelta(seconds=1)
             name = f"{when.strftime(_TIME_FORMAT)}-{digest[:12]}"
             self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage)
-            versions = self.versions(key)
-            snapshot = next(s for s in versions if s.name == name)
-            return CaptureResult("new", snapshot)
+            # Its place among the versions, without listing the folder again (folder names sort).
+            version = sorted([s.name for s in existing] + [name]).index(name) + 1
+            return CaptureResult("new", Snapshot(key, post_dir / name, version))
 
     def _write_snapshot(self, post_dir: Path, name: str, post: Post, source: Source, raw: bytes,
                         when: datetime, digest: str, salvage: dict[str, Any] | None) -> None:
