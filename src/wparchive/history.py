@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from wparchive.store import Archive, PostKey, Snapshot
 
@@ -73,6 +74,7 @@ def list_posts(archive: Archive) -> list[ListedPost]:
         if not versions:
             continue
         meta = versions[-1].meta()
-        out.append(ListedPost(key, str(meta.get("slug") or ""), str(meta.get("title") or ""), len(versions),
+        # WordPress keeps non-Latin slugs percent-encoded; a person reads them decoded.
+        out.append(ListedPost(key, unquote(str(meta.get("slug") or "")), str(meta.get("title") or ""), len(versions),
                               str(meta.get("captured_at") or "")))
     return out
