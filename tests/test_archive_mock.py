@@ -905,10 +905,20 @@ def test_hostile_custom_type_rest_base_is_not_followed(tmp_path, web):
     assert_all_inside_archive(tmp_path)
 
 
-def test_hostile_type_given_by_the_user_stays_inside(tmp_path, web):
+def test_hostile_type_given_by_the_user_is_refused(tmp_path, web):
     front(web, SITE + "/", headers=[("Link", LINK_API)])
-    add(web, "https://example.com/wp-json/x/12", wp_json(wp_post(id=12, type="../../x")))  # dot segments resolved
-    assert_ok(capture(tmp_path, "--site", SITE, "--type", "../../x", "12"), "new example.com/x/12 v1")
+    result = capture(tmp_path, "--site", SITE, "--type", "../../x", "12")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == ("error: --type ../../x is not a REST base (posts, pages, or a custom type's "
+                             "rest_base)\n")
+    assert_all_inside_archive(tmp_path)
+
+
+def test_hostile_type_with_all_writes_nothing_outside(tmp_path, web):
+    front(web, SITE + "/", headers=[("Link", LINK_API)])
+    result = capture(tmp_path, "--site", SITE, "--all", "--type", "../../escape")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --type ../../escape is not a REST base")
+    assert not (tmp_path.parent / "escape").exists()
     assert_all_inside_archive(tmp_path)
 
 
@@ -998,8 +1008,11 @@ def test_ls(two_versions, web, tmp_path):
               "example.com\tposts\t7660\thello-archive\tHello – archive\t2\t2026-11-30T09:30:00Z")
 
 
-def test_ls_empty_archive(tmp_path):
-    assert_ok(run("ls", "--archive", str(tmp_path / "nothing")))
+def test_ls_empty_and_missing_archive(tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert_ok(run("ls", "--archive", str(tmp_path / "empty")))
+    missing = tmp_path / "nothing"
+    assert_error(run("ls", "--archive", str(missing)), 2, f"{missing} is not an archive folder; check --archive")
 
 
 def test_unknown_ref_and_version(two_versions):

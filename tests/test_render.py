@@ -117,7 +117,7 @@ CASES = {
         CLASSIC,
         "First line\nsecond line here \u2019quoted\u2019\n\n[image: Harbour] The harbour at dawn\n\n"
         "Keep [citation needed] here.",
-        "First line\nsecond line here \u2019quoted\u2019\n\n![Harbour](x.jpg) The harbour at dawn\n\n"
+        "First line\\\nsecond line here \u2019quoted\u2019\n\n![Harbour](x.jpg) The harbour at dawn\n\n"
         "Keep [citation needed] here.",
     ),
     "stray and unclosed tags keep their text": (
@@ -191,3 +191,23 @@ def test_hostile_markup_does_not_break():
 def test_pre_keeps_trailing_spaces_inside_lists_too():
     html = "<ul><li>Item<pre>code   \n  more  </pre></li></ul><pre>top   \nx</pre>"
     assert html_to_text(html) == "- Item\n  code   \n    more  \n\ntop   \nx"
+
+
+@pytest.mark.parametrize("html,text", [
+    # Text inside a table but outside its cells is kept (as its own block), never dropped.
+    ("<table>lost?<tr><td>x</td></tr>tail</table><p>z</p>", "lost?\n\ntail\n\nx\n\nz"),
+    ("<table><tr><td>a</td> mid <td>b</td></tr></table>", "mid\n\na | b"),
+    # Control characters that entities decode to carry no text (a form feed would split convert's output).
+    ("<pre>a&#12;b</pre><p>&#1;e</p>", "ab\n\ne"),
+    # Blank lines at the ends of a pre block are spacing: blocks stay one blank line apart.
+    ("<p>a</p><pre>\n\nx\n\n</pre>", "a\n\nx"),
+    # Unicode line separators are line breaks, written as LF.
+    ("<p>l1\u2028l2</p>", "l1\nl2"),
+])
+def test_no_text_lost_and_no_stray_characters(html, text):
+    assert html_to_text(html) == text
+
+
+def test_markdown_hard_breaks_and_code_spans_with_backticks():
+    assert html_to_markdown("<p>line<br>break</p><p><code>``</code> and <code>a`b</code></p>") == \
+        "line\\\nbreak\n\n``` `` ``` and ``a`b``"

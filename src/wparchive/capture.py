@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wparchive.dump import read_path
-from wparchive.errors import WparchiveError
+from wparchive.errors import InputError, WparchiveError
 from wparchive.locate import Fetched, Locator
 from wparchive.remote import redact_url
 from wparchive.site import import_revisions
@@ -58,6 +58,8 @@ def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
             result = archive.capture(item.post, Source("file", path=path), item.raw, salvage=item.salvage)
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
+        except ValueError as exc:  # urlsplit's verdict on a malformed URL ("Invalid IPv6 URL")
+            yield TargetResult(target, error=InputError(f"{target} is not a valid URL ({exc}); check it"))
             continue
         yield TargetResult(target, result=result)
 

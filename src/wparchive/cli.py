@@ -28,6 +28,7 @@ from wparchive.errors import (
 from wparchive.history import list_posts, log_entries
 from wparchive.locate import Locator
 from wparchive.refs import resolve_post, resolve_snapshot
+from wparchive.remote import REDACT
 from wparchive.sides import latest_snapshot, live_side, live_target, load_side, previous_and_latest, snapshot_side
 from wparchive.store import Archive
 
@@ -57,6 +58,10 @@ class _Group(click.Group):
         except WparchiveError as exc:
             fail(str(exc))
             code = exc.exit_code
+        except OSError as exc:  # the file system refused: a path the user can fix
+            where = exc.filename or "a file"
+            fail(f"cannot use {where}: {exc.strerror or exc}; check the path and its permissions")
+            code = EXIT_USAGE
         except KeyboardInterrupt:
             fail("interrupted")
             code = EXIT_INTERRUPTED
@@ -85,6 +90,8 @@ def cli(verbose: int, debug: bool) -> None:
     """
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    for handler in logging.getLogger().handlers:  # whatever logs, a post password never reaches stderr
+        handler.addFilter(REDACT)
     # urllib3 reports each retry as a warning; that is detail, shown with -v.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
 
@@ -180,6 +187,8 @@ def ls_cmd(archive_dir: Path) -> int:
         wparchive ls
         wparchive ls --archive /srv/wp-archive | sort -t$'\\t' -k7
     """
+    if not archive_dir.is_dir():
+        raise InputError(f"{archive_dir} is not an archive folder; check --archive")
     for listed in list_posts(Archive(archive_dir)):
         click.echo("\t".join(listed.row()))
     return 0

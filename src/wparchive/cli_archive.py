@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import signal
 import sys
 from pathlib import Path
@@ -61,6 +62,10 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         wparchive archive --site https://example.com --all --type all
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
     """
+    if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
+        raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
+    if targets.count("-") > 1:
+        raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
     if all_:
         if targets:

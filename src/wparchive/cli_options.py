@@ -47,7 +47,10 @@ def network_options(f: Any) -> Any:
 def make_client(user: str | None, host_hint: str | None, timeout: float, retries: int, delay: float) -> Client:
     credentials = None
     if user:
-        host = (urlsplit(host_hint).hostname if host_hint and "//" in host_hint else host_hint) or ""
+        try:
+            host = (urlsplit(host_hint).hostname if host_hint and "//" in host_hint else host_hint) or ""
+        except ValueError:
+            raise InputError(f"{host_hint} is not a valid URL; check it") from None
         password = find_password(host)
         if not password:
             raise InputError(f"--user {user} needs a password: set WPARCHIVE_APP_PASSWORD or add {host or 'the host'} "

@@ -72,13 +72,18 @@ def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
         run.inputs += 1
         try:
             dump = read_path(name)
+            rendered = [(item, render_as(item, fmt)) for item in dump.posts]
         except InputError as exc:
             run.messages.append(("error", str(exc)))
             run.failed += 1
             continue
+        except Exception as exc:  # noqa: BLE001 - one file must not stop a batch; say it is a bug
+            run.messages.append(("error", f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
+                                          "please report this with the file"))
+            run.failed += 1
+            continue
         run.messages.extend(("warning", w) for w in dump.warnings)
-        for item in dump.posts:
-            run.outputs.append((item, render_as(item, fmt)))
+        run.outputs.extend(rendered)
     return run
 
 

@@ -302,7 +302,12 @@ def read_path(path: str) -> Dump:
 
 def expand_sources(sources: Iterable[str]) -> Iterator[str]:
     """Files named directly, or every .json/.jsonl below a named directory, in a stable order."""
+    sources = list(sources)
+    if sources.count("-") > 1:
+        raise InputError("'-' (standard input) is given more than once; it can be read only once")
     for source in sources:
+        if not source:
+            raise InputError("an empty SOURCE was given; name a file, a folder or '-'")
         p = Path(source)
         if source != "-" and p.is_dir():
             found = sorted(str(f) for f in p.rglob("*") if f.suffix.lower() in DUMP_SUFFIXES

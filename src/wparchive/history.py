@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from wparchive.errors import InputError
 from wparchive.store import Archive, PostKey, Snapshot
 
 # Fields whose change `log` names, in this order; the text is compared by its post.txt hash.
@@ -27,7 +28,9 @@ class LogEntry:
 
 
 def _text_hash(meta: dict[str, Any]) -> str | None:
-    return ((meta.get("files") or {}).get("post.txt") or {}).get("sha256")
+    files = meta.get("files")
+    entry = files.get("post.txt") if isinstance(files, dict) else None
+    return entry.get("sha256") if isinstance(entry, dict) else None
 
 
 def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
@@ -63,8 +66,9 @@ class ListedPost:
     last_captured: str
 
     def row(self) -> list[str]:
-        return [self.key.host, self.key.rest_base, str(self.key.id), self.slug, self.title,
-                str(self.versions), self.last_captured]
+        fields = [self.key.host, self.key.rest_base, str(self.key.id), self.slug, self.title,
+                  str(self.versions), self.last_captured]
+        return [" ".join(f.split()) for f in fields]  # no tab or newline may break a TSV row
 
 
 def list_posts(archive: Archive) -> list[ListedPost]:
@@ -73,7 +77,10 @@ def list_posts(archive: Archive) -> list[ListedPost]:
         versions = archive.versions(key)
         if not versions:
             continue
-        meta = versions[-1].meta()
+        try:
+            meta = versions[-1].meta()
+        except InputError:  # one damaged snapshot must not hide the rest of the archive
+            meta = {"title": "(snapshot.json unreadable: run wparchive verify)"}
         # WordPress keeps non-Latin slugs percent-encoded; a person reads them decoded.
         out.append(ListedPost(key, unquote(str(meta.get("slug") or "")), str(meta.get("title") or ""), len(versions),
                               str(meta.get("captured_at") or "")))

@@ -44,6 +44,10 @@ _WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
 _OTHER_SPACES = re.compile("[\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_CONTROL_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def collapse(text: str) -> str:
     """Runs of whitespace to one space, none at the ends."""
     if text.isascii() or not _OTHER_SPACES.search(text):
@@ -163,6 +167,8 @@ class _Walker:
             lines = [escape_line_start(line) for line in lines]
             if self.heading:
                 lines = ["#" * self.heading + " " + " ".join(lines)]
+            elif len(lines) > 1:  # <br>: a hard line break, which a bare newline is not in Markdown
+                lines = [line + "\\" for line in lines[:-1]] + [lines[-1]]
         self._emit(lines)
 
     # -- text -------------------------------------------------------------------------------
@@ -260,7 +266,7 @@ class _Walker:
         elif tag in ("td", "th"):
             table = self._table()
             if table is not None:
-                self.flush_inline_only()
+                self.flush()  # text inside the table but outside any cell is kept, as its own block
                 self.cell = 1
         elif tag == "hr":
             self.flush()
@@ -333,16 +339,14 @@ class _Walker:
             elif tag == "code":
                 self.code = max(0, self.code - 1)
                 if self.wraps:
-                    inner = "".join(self.inline[self.wraps[-1] :])
-                    fence = "``" if "`" in inner else "`"
-                    pad = " " if "`" in inner else ""
+                    inner = "".join(self.inline[self.wraps[-1] :]).strip()
+                    # A fence longer than any run of backticks inside; padded when the code starts or
+                    # ends with one (CommonMark code spans).
+                    fence = "`" * (max((len(r) for r in re.findall("`+", inner)), default=0) + 1)
+                    pad = " " if inner.startswith("`") or inner.endswith("`") else ""
                     self._close_wrap(fence + pad, pad + fence)
 
     # -- helpers ----------------------------------------------------------------------------
-    def flush_inline_only(self) -> None:
-        self.inline = []
-        self.wraps = []
-
     def _pop(self, kind: type) -> None:
         for i in range(len(self.frames) - 1, -1, -1):
             if isinstance(self.frames[i], kind):
@@ -370,10 +374,16 @@ class _Walker:
         self.inline = []
         if text.startswith("\n"):  # HTML drops a newline right after <pre>
             text = text[1:]
-        text = text.rstrip("\n")
         if not text.strip():
             return
         lines = text.split("\n")
+        # Blank lines at either end of a block are block spacing, not content: blocks are separated
+        # by exactly one blank line.
+        while not lines[0].strip():
+            lines.pop(0)
+        while not lines[-1].strip():
+            lines.pop()
+        text = "\n".join(lines)
         if self.md:
             fence = "```"
             while fence in text:
@@ -406,6 +416,10 @@ class _Walker:
     def result(self) -> str:
         self.flush()
         text = "".join(self.out).strip("\n")
+        if _LINE_SEPARATORS.search(text):  # U+2028 and friends are line breaks: LF, as the rules say
+            text = _LINE_SEPARATORS.sub("\n", text)
+        if _CONTROL_TEXT.search(text):  # from entities such as &#12; (raw ones were removed before parsing)
+            text = _CONTROL_TEXT.sub("", text)
         return unicodedata.normalize("NFC", text)
 
 

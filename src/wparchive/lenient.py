@@ -206,7 +206,10 @@ def parse_lenient(text: str) -> Lenient:
             if m.end() >= n and stack:  # a number at the very end may itself be cut short
                 return cut(_path(stack[:-1], frame[1]) if frame else "")
             num = m.group(0)
-            attach(float(num) if any(c in num for c in ".eE") else int(num))
+            try:
+                attach(float(num) if any(c in num for c in ".eE") else int(num))
+            except ValueError:  # more digits than Python converts: keep them as written
+                attach(num)
             i = m.end()
             expecting = "comma"
             continue

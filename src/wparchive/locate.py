@@ -67,6 +67,14 @@ class Fetched:
     site: str = ""
 
 
+def rest_base_for(type_: str) -> str:
+    """`--type` as a REST base: `post`/`page` or a base itself; never a path."""
+    base = {"post": "posts", "page": "pages"}.get(type_, type_)
+    if not _SAFE_BASE.match(base) or base in (".", ".."):
+        raise InputError(f"--type {type_} is not a REST base (posts, pages, or a custom type's rest_base)")
+    return base
+
+
 def refuse_protected(post: Post, what: str) -> None:
     """A password-protected post arrives with empty content: archiving that would lose the post."""
     if post.protected and not post.content_html.strip():
@@ -248,10 +256,7 @@ class Locator:
         return self._by_slug(api, slug, type_, final, url, also=url)
 
     def _bases(self, api: ApiRoot, type_: str | None) -> list[str]:
-        if type_:
-            known = {"post": "posts", "page": "pages"}
-            return [known.get(type_, type_)]
-        return self.rest_bases(api)
+        return [rest_base_for(type_)] if type_ else self.rest_bases(api)
 
     def _by_id(self, api: ApiRoot, post_id: int, type_: str | None, where: str,
                bases: list[str] | None = None) -> Fetched:

@@ -46,8 +46,10 @@ class _Redact(logging.Filter):
         return True
 
 
-logging.getLogger("urllib3").addFilter(_Redact())
-logging.getLogger("urllib3.connectionpool").addFilter(_Redact())
+REDACT = _Redact()
+# Filters on a logger do not apply to records from its children: each urllib3 logger gets one.
+for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.response"):
+    logging.getLogger(_name).addFilter(REDACT)
 
 
 class BoundedRetry(Retry):
@@ -196,8 +198,8 @@ class Client:
                               "or slow down with --delay") from None
         except requests.exceptions.ConnectionError as exc:
             raise RemoteError(f"cannot connect to {host}: {_short(exc)}; check the URL and the network") from None
-        except requests.exceptions.InvalidURL:
-            raise RemoteError(f"{url} is not a valid URL") from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, ValueError):
+            raise InputError(f"{redact_url(url)} is not a valid URL; check it") from None
         except requests.exceptions.RequestException as exc:
             raise RemoteError(f"request to {host} failed: {_short(exc)}") from None
         finally:
@@ -242,14 +244,19 @@ class Client:
 
 
 def _short(exc: BaseException) -> str:
-    """The useful end of requests' nested exception text ("Connection refused")."""
+    """The useful end of requests' nested exception text ("Connection refused"), never the URL."""
     text = str(exc)
     m = re.search(r"\[SSL: \w+\] (.+?) \(_ssl\.c:\d+\)", text) or re.search(r"\[Errno -?\d+\] ([^'\")]+)", text)
     if m:
         return m.group(1).strip()
     if "Failed to resolve" in text or "Name or service not known" in text:
         return "host name not found"
-    return text[:160]
+    if "RemoteDisconnected" in text or "Connection aborted" in text:
+        return "the server closed the connection without answering"
+    cause = re.search(r"Caused by (\w+)", text)
+    if cause:  # the request line (with its query) is in the rest: name only what went wrong
+        return cause.group(1)
+    return redact_url(text)[:160]
 
 
 def redact_url(url: str) -> str:

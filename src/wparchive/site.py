@@ -19,7 +19,7 @@ from typing import Any
 from wparchive.dump import split_json_values
 from wparchive.errors import RemoteError, WparchiveError
 from wparchive.fsutil import atomic_write
-from wparchive.locate import EMBED, ApiRoot, Fetched, Locator, refuse_protected
+from wparchive.locate import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
 from wparchive.post import Post
 from wparchive.remote import parse_json, with_params
 from wparchive.store import Archive, CaptureResult, Source, host_folder
@@ -95,8 +95,7 @@ class SiteArchiver:
     def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
             revisions: bool = False, autosaves: bool = False) -> SiteSummary:
         api = self.locator.api_root(self.site)
-        bases = self.locator.rest_bases(api) if types == "all" else [
-            {"post": "posts", "page": "pages"}.get(types, types)]
+        bases = self.locator.rest_bases(api) if types == "all" else [rest_base_for(types)]
         try:
             with self.archive.lock():
                 for base in bases:

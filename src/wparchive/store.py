@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,16 +107,25 @@ class Snapshot:
 
     def meta(self) -> dict[str, Any]:
         try:
-            return json.loads((self.path / "snapshot.json").read_text(encoding="utf-8"))
+            meta = json.loads((self.path / "snapshot.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{self.path}: snapshot.json is unreadable ({exc}); "
                              "run 'wparchive verify'") from None
+        if not isinstance(meta, dict):
+            raise InputError(f"{self.path}: snapshot.json is not an object; run 'wparchive verify'")
+        return meta
 
     def read_bytes(self, name: str) -> bytes:
-        return (self.path / name).read_bytes()
+        try:
+            return (self.path / name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{self.path / name}: {exc.strerror or exc}; run 'wparchive verify'") from None
 
     def read_text(self, name: str) -> str:
-        return self.read_bytes(name).decode("utf-8")
+        try:
+            return self.read_bytes(name).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{self.path / name} is not UTF-8; run 'wparchive verify'") from None
 
 
 @dataclass(frozen=True)
@@ -230,7 +240,7 @@ class Archive:
                 stamp = when.strftime(_TIME_FORMAT)
                 earlier = [s for s in existing if s.name[:16] <= stamp]
                 previous = earlier[-1] if earlier else None
-            if previous is not None and previous.meta().get("content_hash") == digest:
+            if previous is not None and _content_hash_of(previous) == digest:
                 return CaptureResult("unchanged", previous)
             taken = {s.name[:16] for s in existing}
             while when.strftime(_TIME_FORMAT) in taken:
@@ -297,7 +307,7 @@ class Archive:
             return
         for host in sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")):
             for base in sorted(p for p in host.iterdir() if p.is_dir()):
-                ids = [p.name for p in base.iterdir() if p.is_dir() and p.name.isdigit()]
+                ids = [p.name for p in base.iterdir() if p.is_dir() and p.name.isascii() and p.name.isdigit()]
                 for ident in sorted(ids, key=int):
                     yield PostKey(host.name, base.name, int(ident))
 
@@ -316,6 +326,9 @@ class Archive:
         problems: list[Problem] = []
         if not self.root.is_dir():
             return 0, problems
+        # atomic_write's temporary files (a state file's) left by a killed process.
+        for leftover in sorted(self.root.glob("*/*/.*.tmp")):
+            problems.append(Problem(leftover, "stray", "an interrupted write's temporary file; safe to delete"))
         for key in self.posts():
             post_dir = self.post_dir(key)
             for child in sorted(post_dir.iterdir()):
@@ -366,6 +379,14 @@ class Problem:
         return f"{self.kind}: {shown}: {self.detail}"
 
 
+def _content_hash_of(snapshot: Snapshot) -> str | None:
+    """A version's content hash; None when its snapshot.json is damaged (then a capture is new)."""
+    try:
+        return snapshot.meta().get("content_hash")
+    except InputError:
+        return None
+
+
 def _verify_snapshot(folder: Path) -> list[Problem]:
     try:
         meta = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
@@ -376,8 +397,15 @@ def _verify_snapshot(folder: Path) -> list[Problem]:
         return [Problem(folder / "snapshot.json", "unreadable", str(exc))]
     problems = []
     for name, expected in sorted(manifest.items()):
-        path = folder / name
+        path = folder / str(name)
+        # A tampered manifest must not make verify read devices, FIFOs or files outside the folder.
+        if not isinstance(expected, dict) or name not in FILES:
+            problems.append(Problem(path, "unexpected", "not a file a snapshot holds"))
+            continue
         try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                problems.append(Problem(path, "unexpected", "not a regular file"))
+                continue
             data = path.read_bytes()
         except OSError:
             problems.append(Problem(path, "missing", "listed in snapshot.json but not on disk"))
