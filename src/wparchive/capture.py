@@ -9,7 +9,6 @@ from pathlib import Path
 from wparchive.dump import read_path
 from wparchive.errors import InputError, WparchiveError
 from wparchive.locate import Fetched, Locator
-from wparchive.remote import redact_url
 from wparchive.site import import_revisions
 from wparchive.store import Archive, CaptureResult, Source
 
@@ -34,16 +33,8 @@ def is_dump_path(target: str) -> bool:
     return target == "-" or (not target.startswith(("http://", "https://")) and Path(target).is_file())
 
 
-def source_for(fetched: Fetched, target: str) -> Source:
-    """The source record of a live capture: the URL asked for and the REST URL fetched."""
-    url = redact_url(target) if target.startswith(("http://", "https://")) else fetched.post.link or fetched.url
-    return Source("api", url=url, api_url=fetched.url, http_status=fetched.status,
-                  etag=fetched.headers.get("ETag") or fetched.headers.get("Etag"),
-                  last_modified=fetched.headers.get("Last-Modified"))
-
-
 def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureResult:
-    return archive.capture(fetched.post, source_for(fetched, target), fetched.raw, site_url=fetched.site,
+    return archive.capture(fetched.post, fetched.source(target), fetched.raw, site_url=fetched.site,
                            rest_base=fetched.rest_base)
 
 

@@ -29,7 +29,7 @@ from wparchive.history import list_posts, log_entries
 from wparchive.locate import Locator
 from wparchive.refs import resolve_post, resolve_snapshot
 from wparchive.remote import REDACT
-from wparchive.sides import latest_snapshot, live_side, live_target, load_side, previous_and_latest, snapshot_side
+from wparchive.sides import live_side, live_target, load_side, previous_and_latest, snapshot_side
 from wparchive.store import Archive
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -251,7 +251,7 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
     if live:
         if b is not None:
             raise click.UsageError("--live compares one REF with the site; give no B")
-        snapshot = latest_snapshot(archive, a)
+        snapshot = resolve_snapshot(archive, a)
         locator = Locator(make_client(user, live_target(snapshot), timeout, retries, delay),
                           post_password=post_password)
         side_a = snapshot_side(snapshot)

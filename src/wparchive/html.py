@@ -77,13 +77,13 @@ class _Item:
 
 
 class _Table:
-    __slots__ = ("rows", "row", "has_header", "header_rows")
+    """Rows are collected and written when the table ends (a Markdown table needs its widths)."""
+
+    __slots__ = ("rows", "row")
 
     def __init__(self) -> None:
         self.rows: list[list[str]] = []
         self.row: list[str] | None = None
-        self.header_rows = 0
-        self.has_header = False
 
 
 class _Walker:
@@ -260,9 +260,6 @@ class _Walker:
             table = self._table()
             if table is not None:
                 table.row = []
-                parent = el.getparent()
-                if parent is not None and parent.tag == "thead":
-                    table.has_header = True
         elif tag in ("td", "th"):
             table = self._table()
             if table is not None:
@@ -321,9 +318,6 @@ class _Walker:
             if table is not None and table.row is not None:
                 if any(table.row):
                     table.rows.append(table.row)
-                    if table.has_header and el.getparent() is not None:
-                        if el.getparent().tag == "thead":
-                            table.header_rows = len(table.rows)
                 table.row = None
         elif tag == "table":
             self._end_table()

@@ -24,6 +24,7 @@ from wparchive.dump import split_json_values
 from wparchive.errors import InputError, RemoteError
 from wparchive.post import Post
 from wparchive.remote import Client, is_html, parse_json, redact_url, with_params
+from wparchive.store import Source
 
 API_REL = "https://api.w.org/"
 EMBED = "author,wp:term"
@@ -65,6 +66,14 @@ class Fetched:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     site: str = ""
+
+    def source(self, target: str | None = None) -> Source:
+        """The source record: the URL asked for (else the post's link) and the REST URL fetched."""
+        asked = target and target.startswith(("http://", "https://"))
+        url = redact_url(target) if asked and target else self.post.link or self.url
+        return Source("api", url=url, api_url=self.url, http_status=self.status,
+                      etag=self.headers.get("ETag") or self.headers.get("Etag"),
+                      last_modified=self.headers.get("Last-Modified"))
 
 
 def rest_base_for(type_: str) -> str:

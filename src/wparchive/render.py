@@ -60,6 +60,7 @@ def metadata(post: Post) -> dict[str, Any]:
         "categories": list(post.categories),
         "tags": list(post.tags),
         "protected": post.protected,
+        "excerpt": render_excerpt(post),
     }
 
 
@@ -106,7 +107,6 @@ def to_json(post: Post, salvage: dict[str, Any] | None = None, source: str | Non
             ) -> dict[str, Any]:
     """The normalised post with its rendered text, as `convert --format json` prints it."""
     out = metadata(post)
-    out["excerpt"] = render_excerpt(post)
     out["text"] = render_text(post)
     out["source"] = source
     out["salvage"] = salvage

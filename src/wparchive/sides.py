@@ -11,7 +11,7 @@ from wparchive.dump import read_path
 from wparchive.errors import InputError
 from wparchive.locate import Fetched, Locator
 from wparchive.refs import pick_version, resolve_post, resolve_snapshot, split_version
-from wparchive.render import metadata, render_excerpt, render_text
+from wparchive.render import metadata, render_text
 from wparchive.store import _SNAPSHOT_NAME, Archive, Snapshot
 
 
@@ -22,9 +22,7 @@ def snapshot_side(snapshot: Snapshot) -> Side:
 
 
 def _post_side(post: Any, label: str) -> Side:
-    meta: dict[str, Any] = metadata(post)
-    meta["excerpt"] = render_excerpt(post)
-    return Side(label, render_text(post), meta)
+    return Side(label, render_text(post), metadata(post))
 
 
 def load_side(archive: Archive, text: str) -> Side:
@@ -57,12 +55,6 @@ def previous_and_latest(archive: Archive, text: str) -> tuple[Side, Side]:
     if newer.version < 2:
         raise InputError(f"{key.ref}@{newer.version} is the first version; there is nothing before it")
     return snapshot_side(versions[newer.version - 2]), snapshot_side(newer)
-
-
-def latest_snapshot(archive: Archive, text: str) -> Snapshot:
-    ref, spec = split_version(text)
-    key = resolve_post(archive, ref)
-    return pick_version(key, archive.versions(key), spec)
 
 
 def live_target(snapshot: Snapshot) -> str:

@@ -160,10 +160,8 @@ class SiteArchiver:
                 fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0)
             refuse_protected(fetched.post, ref)
             if revisions:  # first, so that history keeps each text's earliest date
-                self.import_revisions(fetched, autosaves)
-            source = Source("api", url=fetched.post.link or fetched.url, api_url=fetched.url,
-                            http_status=fetched.status)
-            result = self.archive.capture(fetched.post, source, fetched.raw, site_url=self.site,
+                import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
+            result = self.archive.capture(fetched.post, fetched.source(), fetched.raw, site_url=self.site,
                                           rest_base=fetched.rest_base)
         except WparchiveError as exc:
             self.summary.failed += 1
@@ -178,11 +176,6 @@ class SiteArchiver:
             self.summary.changed += 1
         self.on_result(result.line, result, None)
         return True
-
-    # -- revisions -------------------------------------------------------------------------
-    def import_revisions(self, fetched: Fetched, autosaves: bool = False) -> int:
-        """Import a post's WordPress revisions as versions, oldest first, dated by `modified_gmt`."""
-        return import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
 
 
 def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autosaves: bool = False,
@@ -386,4 +379,3 @@ def since_date(text: str) -> datetime:
     if parsed is None:
         raise WparchiveError(f"--since {text} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")
     return parsed
-

@@ -29,7 +29,7 @@ from wparchive import __version__
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import fsync_dir, safe_name, write_file
 from wparchive.post import Post, redact_secrets
-from wparchive.render import CONVERTER, content_hash, metadata, render_excerpt, render_markdown, render_text
+from wparchive.render import CONVERTER, content_hash, metadata, render_markdown, render_text
 
 SCHEMA = 1
 FILES = ("response.json", "post.txt", "post.md")
@@ -265,7 +265,6 @@ class Archive:
             "source": source.to_json(),
         }
         meta.update(metadata(post))
-        meta["excerpt"] = render_excerpt(post)
         meta["content_hash"] = digest
         meta["converter"] = CONVERTER
         meta["files"] = {n: {"sha256": sha256(data), "size": len(data)} for n, data in files.items()}
