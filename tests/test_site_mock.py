@@ -168,6 +168,8 @@ def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
                                           "error: interrupted; run the same command again to resume"]
     assert snapshot_count(tmp_path) == 249
     assert not list((tmp_path / "a").rglob(".tmp-*"))
+    verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
+    assert (verify.exit_code, verify.stdout) == (0, "249 snapshots checked, 0 problems\n")
     state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
     assert state == {"run": {"cutoff": None, "page": 3}}
     monkeypatch.setattr(store.Archive, "capture", real)
@@ -258,3 +260,24 @@ def test_since_does_not_move_the_incremental_cut_off(site, tmp_path):
     site.edits[30] = 1
     assert run(tmp_path, "--since", "2024-01-01T00:25:00", "--quiet").exit_code == 0
     assert (tmp_path / "a/example.com/posts/.state.json").read_text() == state
+
+
+def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
+    site.n = 250
+    original = site.handle
+
+    def dying(method, url, headers=None):
+        if "page=2" in url:
+            return 503, {"Content-Type": "text/html"}, b"<html>down</html>"
+        return original(method, url, headers)
+
+    site.handle = dying
+    result = run(tmp_path, "--quiet", "--retries", "1")
+    assert result.exit_code == 3
+    assert result.stderr == ("error: https://example.com/wp-json/wp/v2/posts?per_page=100&page=2&_embed=author%2Cwp%3Aterm"
+                             "&orderby=id&order=asc answered HTTP 503 after 1 retries; try again later, or slow "
+                             "down with --delay\n")
+    verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
+    assert (verify.exit_code, verify.stdout) == (0, "100 snapshots checked, 0 problems\n")
+    site.handle = original  # back up: the next run resumes and completes
+    assert run(tmp_path, "--quiet").exit_code == 0 and snapshot_count(tmp_path) == 250
