@@ -290,6 +290,9 @@ class _Listing:
         self.complete = False
         self.fallback = False
         self.saved = False  # progress was written to the state file during this listing
+        # The type's main listing counts toward the total and saves its page for a resume; the extra
+        # passes (newest IDs, retries) do neither.
+        self.primary = state_path is not None
 
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"per_page": PER_PAGE, "page": self.page, "_embed": EMBED}
@@ -322,7 +325,7 @@ class _Listing:
                 raise RemoteError(f"{url} did not return a list of posts")
             values = split_json_values(response.content.decode("utf-8-sig", "replace")) or []
             total = response.headers.get("X-WP-Total")
-            if first and total and total.isdigit() and self.state_path is not None:
+            if first and total and total.isdigit() and self.primary:
                 self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
                 self.owner.on_total(self.owner.summary.total)
             first = False
@@ -348,7 +351,7 @@ class _Listing:
                                                                                and not unknown):
                 break
             self.page += 1
-            if self.state_path is not None:
+            if self.primary:
                 self._save_progress()
         self.complete = True
 
