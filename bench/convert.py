@@ -5,9 +5,9 @@
 Builds a deterministic corpus of WordPress 6.1 `content.rendered` HTML (bench/corpus.py, at least
 `--mb` MiB of UTF-8), then converts every post with each tool in this one process, on one core:
 
-  wparchive text      `wparchive.html.html_to_text(html)`
-  wparchive markdown  `wparchive.html.html_to_markdown(html)` (extra row)
-  wparchive parse     `wparchive.html.parse_html(html)` only: the parse share of the two rows above
+  wparchive text      `wparchive.render.html.html_to_text(html)`
+  wparchive markdown  `wparchive.render.html.html_to_markdown(html)` (extra row)
+  wparchive parse     `wparchive.render.html.parse_html(html)` only: the parse share of the two rows above
   inscriptis          `inscriptis.get_text(html)`
   html2text           a NEW `html2text.HTML2Text()` per post, `body_width = 0`, `.handle(html)`
                       (an instance keeps parser state after `handle`, so reusing one is not safe)
@@ -52,8 +52,8 @@ def _tools() -> list[tuple[str, Callable[[str], object] | str]]:
     """(row name, converter or the reason it is unavailable), in table order."""
     tools: list[tuple[str, Callable[[str], object] | str]] = []
     try:
-        from wparchive.html import html_to_markdown, html_to_text
-        from wparchive.htmlparse import parse_html
+        from wparchive.render.html import html_to_markdown, html_to_text
+        from wparchive.render.parse import parse_html
 
         tools += [("wparchive text", html_to_text), ("wparchive markdown", html_to_markdown),
                   ("wparchive parse only", parse_html)]
@@ -179,7 +179,7 @@ def ratios(best: dict[str, float]) -> None:
 
 
 def profile(posts: list[str], top: int = 15) -> None:
-    from wparchive.html import html_to_text
+    from wparchive.render.html import html_to_text
 
     prof = cProfile.Profile()
     prof.enable()
@@ -233,7 +233,7 @@ def _expected(html: str) -> tuple[list[str], list[str]]:
 
 def check(posts: list[str]) -> None:
     """Scan wparchive's text of every post for what the clean-text rules forbid."""
-    from wparchive.html import html_to_text
+    from wparchive.render.html import html_to_text
 
     print("\nClean-text checks over every post (posts with a hit; first example):")
     names = list(_CHECKS) + ["pre not verbatim", "image alt missing"]
@@ -261,7 +261,7 @@ def check(posts: list[str]) -> None:
 
 
 def show(posts: list[str], indices: list[int]) -> None:
-    from wparchive.html import html_to_text
+    from wparchive.render.html import html_to_text
 
     for i in indices:
         if not 0 <= i < len(posts):

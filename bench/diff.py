@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from wparchive.diff import Side, compare, format_words  # noqa: E402
+from wparchive.diff.compare import Side, compare, format_words  # noqa: E402
 
 COMMON = ("the of and to a in is that it was for on are as with his they at be this from have or by one had "
           "not but what all were when we there can an your which their said if do will each about how up out "

@@ -20,11 +20,12 @@ import urllib3.util.retry
 from click.testing import CliRunner
 from responses import matchers
 
-from wparchive import __version__, store
+from wparchive import __version__
+from wparchive.archive import store
 from wparchive.cli import cli
 from wparchive.errors import RemoteError
-from wparchive.locate import Locator
-from wparchive.remote import BoundedRetry, Client, Credentials
+from wparchive.sources.discover import Locator
+from wparchive.sources.rest import BoundedRetry, Client, Credentials
 
 SITE = "https://example.com"
 PERMALINK = "https://example.com/2023/12/28/hello-archive/"

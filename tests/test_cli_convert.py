@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from wparchive import __version__
 from wparchive.cli import cli
-from wparchive.dump import HINT
+from wparchive.sources.dump import HINT
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = str(FIXTURES / "000_c02e2c25f0edbb6d.txt")

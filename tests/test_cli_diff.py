@@ -18,10 +18,10 @@ import pytest
 import responses
 from click.testing import CliRunner
 
-from wparchive import cli as cli_module
+from wparchive.archive.store import Archive, PostKey
 from wparchive.cli import cli
-from wparchive.post import Post
-from wparchive.store import Archive, PostKey, Source
+from wparchive.cli import diff as cli_module
+from wparchive.model import Post, Source
 
 SITE = "https://example.com"
 PERMALINK = "https://example.com/2024/05/hello/"

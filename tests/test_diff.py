@@ -1,4 +1,4 @@
-"""Tests of wparchive.diff: exact output of every formatter on small fixtures, and the diff's invariants."""
+"""Tests of wparchive.diff.compare: exact output of every formatter on small fixtures, and the diff's invariants."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from wparchive.diff import (
+from wparchive.diff.compare import (
     DRIFT_NOTE,
     META_FIELDS,
     MetaChange,

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from wparchive.dump import HINT, read_dump
 from wparchive.errors import InputError
 from wparchive.render import render_text
+from wparchive.sources.dump import HINT, read_dump
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = FIXTURES / "000_c02e2c25f0edbb6d.txt"

@@ -10,9 +10,9 @@ import requests
 import responses
 from click.testing import CliRunner
 
+from wparchive.archive.store import Archive
 from wparchive.cli import cli
-from wparchive.post import Post
-from wparchive.store import Archive, Source
+from wparchive.model import Post, Source
 
 REST = "https://example.com/wp-json/wp/v2/posts/3"
 POST = {"id": 3, "type": "post", "slug": "s", "link": "https://example.com/s/", "title": {"rendered": "T"},
@@ -43,7 +43,7 @@ def test_post_password_never_in_an_error_line(tmp_path):
 
 
 def test_urllib3_retry_log_is_redacted(caplog):
-    from wparchive.remote import REDACT
+    from wparchive.sources.rest import REDACT
 
     record = logging.LogRecord("urllib3.util.retry", logging.DEBUG, __file__, 1,
                                "Incremented Retry for (url='%s')", ("/x?password=s3cretPW&a=1",), None)

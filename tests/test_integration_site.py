@@ -6,7 +6,7 @@ drafts and password-protected posts behind; an anonymous run reports a protected
 
 One archive is built by the module fixture `site` (a first anonymous `--all` run over more than 100 posts,
 so the listing needs two pages); the tests after it re-run, edit and delete against that archive, in file
-order. Requests are counted by wrapping `wparchive.remote.Client.get`.
+order. Requests are counted by wrapping `wparchive.sources.rest.Client.get`.
 
 WordPress behaviour these tests rely on (checked on 6.1):
 - a post created published has no revision; each update that changes it adds one revision holding the
@@ -41,7 +41,7 @@ import requests
 from click.testing import CliRunner, Result
 
 from wparchive.cli import cli
-from wparchive.remote import Client
+from wparchive.sources.rest import Client
 
 TOKEN = uuid.uuid4().hex[:8]
 BULK = 105  # with the install's "Hello world!" at least 106 published posts: two listing pages

@@ -2,9 +2,9 @@
 
 import pytest
 
-from wparchive.html import html_to_markdown, html_to_text, inline_text
-from wparchive.post import Post
+from wparchive.model import Post
 from wparchive.render import render_markdown, render_text
+from wparchive.render.html import html_to_markdown, html_to_text, inline_text
 
 LIST = """<!-- wp:list -->
 <ul><!-- wp:list-item -->

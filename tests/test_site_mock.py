@@ -150,7 +150,7 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
 
 def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
     site.n = 350
-    import wparchive.store as store
+    import wparchive.archive.store as store
 
     real = store.Archive.capture
     calls = {"n": 0}

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from wparchive import fsutil, store
+from wparchive import fsutil
+from wparchive.archive import store
+from wparchive.archive.refs import pick_version, resolve_post, resolve_snapshot, split_version
+from wparchive.archive.store import Archive, LockedError, PostKey
 from wparchive.errors import InputError
-from wparchive.post import Post
-from wparchive.refs import pick_version, resolve_post, resolve_snapshot, split_version
-from wparchive.store import Archive, LockedError, PostKey, Source
+from wparchive.model import Post, Source
 
 API = {"id": 7, "type": "post", "slug": "hi", "link": "https://Example.COM:8080/hi/", "status": "publish",
        "title": {"rendered": "Hi"}, "content": {"rendered": "<p>One.</p>"}, "modified_gmt": "2024-01-01T00:00:00"}

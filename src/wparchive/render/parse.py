@@ -11,7 +11,7 @@ import threading
 
 from lxml import etree
 
-from wparchive.post import clean_str
+from wparchive.model import clean_str
 
 # libxml2 drops an end tag with no open element (logging it), so `text</p>text</p>` (a dump whose `<p>`
 # tags were lost) would run the paragraphs together; a browser makes each stray `</p>` an empty

@@ -11,12 +11,12 @@ from typing import Any
 
 import click
 
-from wparchive.capture import capture_targets, is_dump_path
-from wparchive.cli_options import archive_option, fail, make_client, network_options, warn
+from wparchive.archive.capture import capture_targets, is_dump_path
+from wparchive.archive.site import SiteArchiver, since_date
+from wparchive.archive.store import Archive
+from wparchive.cli.options import archive_option, fail, make_client, network_options, warn
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError
-from wparchive.locate import Locator
-from wparchive.site import SiteArchiver, since_date
-from wparchive.store import Archive
+from wparchive.sources.discover import Locator
 
 
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:

@@ -171,3 +171,33 @@ class Post:
     def rest_base(self) -> str:
         """The REST base for this post's type, as far as the post itself tells."""
         return CORE_REST_BASES.get(self.type, self.type)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a capture came from, as recorded in snapshot.json."""
+
+    kind: str  # "api", "file" or "revision"
+    url: str | None = None
+    path: str | None = None
+    api_url: str | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    redacted: tuple[str, ...] = ()  # response fields blanked before storing (a post's password)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        if self.kind == "file":
+            out["path"] = self.path
+        else:
+            out["url"] = self.url
+        out.update(api_url=self.api_url, http_status=self.http_status, etag=self.etag,
+                   last_modified=self.last_modified)
+        if self.redacted:
+            out["redacted"] = list(self.redacted)
+        return out
+
+    @property
+    def label(self) -> str:
+        return (self.path if self.kind == "file" else self.url) or ""

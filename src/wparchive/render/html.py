@@ -16,9 +16,9 @@ import unicodedata
 
 from lxml import etree
 
-from wparchive.htmlparse import parse_html, shortcode_pattern
-from wparchive.markdown import escape_inline, escape_line_start, md_url
-from wparchive.post import clean_str
+from wparchive.model import clean_str
+from wparchive.render.markdown import escape_inline, escape_line_start, md_url
+from wparchive.render.parse import parse_html, shortcode_pattern
 
 BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `clean_str`
 

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wparchive.dump import DumpPost, expand_sources, read_path
 from wparchive.errors import InputError
 from wparchive.fsutil import atomic_write, safe_name
-from wparchive.render import render_markdown, render_text, to_json
+from wparchive.render.document import render_markdown, render_text, to_json
+from wparchive.sources.dump import DumpPost, expand_sources, read_path
 
 FORMATS = ("text", "markdown", "json")
 EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json"}

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from wparchive.errors import InputError
-from wparchive.lenient import Lenient, TooDeep, parse_lenient
-from wparchive.post import Post
+from wparchive.model import Post
+from wparchive.sources.salvage import Lenient, TooDeep, parse_lenient
 
 # Fields of a full `view`-context post object; a salvaged post reports which of these it lacks.
 CORE_FIELDS = ("id", "date", "date_gmt", "guid", "modified", "modified_gmt", "slug", "status",

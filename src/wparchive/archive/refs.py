@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from wparchive.archive.store import _SNAPSHOT_NAME, Archive, PostKey, Snapshot, host_folder, pick_version
 from wparchive.errors import InputError
-from wparchive.store import _SNAPSHOT_NAME, Archive, PostKey, Snapshot, host_folder, pick_version
 
 _VERSION = re.compile(
     r"^(latest|-?\d+|\d{4}(?:-?\d{2}(?:-?\d{2}(?:[T ]?\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?)?Z?)$")

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from wparchive import __version__
-from wparchive.html import html_to_markdown, html_to_text, inline_text
-from wparchive.htmlparse import autop
-from wparchive.post import Post
+from wparchive.model import Post
+from wparchive.render.html import html_to_markdown, html_to_text, inline_text
+from wparchive.render.parse import autop
 
 # Recorded in every snapshot, so a later reader knows which rules produced post.txt/post.md.
 CONVERTER: dict[str, Any] = {

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from wparchive.diff import Side
-from wparchive.dump import read_path
+from wparchive.archive.refs import pick_version, resolve_post, resolve_snapshot, split_version
+from wparchive.archive.store import _SNAPSHOT_NAME, Archive, Snapshot
+from wparchive.diff.compare import Side
 from wparchive.errors import InputError
-from wparchive.locate import Fetched, Locator
-from wparchive.refs import pick_version, resolve_post, resolve_snapshot, split_version
-from wparchive.render import metadata, render_text
-from wparchive.store import _SNAPSHOT_NAME, Archive, Snapshot
+from wparchive.render.document import metadata, render_text
+from wparchive.sources.discover import Fetched, Locator
+from wparchive.sources.dump import read_path
 
 
 def snapshot_side(snapshot: Snapshot) -> Side:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import click
 
 from wparchive.errors import InputError
-from wparchive.remote import Client, Credentials, find_password
+from wparchive.sources.rest import Client, Credentials, find_password
 
 
 def warn(message: str) -> None:

@@ -16,16 +16,15 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from wparchive.dump import split_json_values
+from wparchive.archive.store import Archive, CaptureResult, host_folder
 from wparchive.errors import RemoteError, WparchiveError
 from wparchive.fsutil import atomic_write
-from wparchive.locate import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
-from wparchive.post import Post
-from wparchive.remote import parse_json, with_params
-from wparchive.store import Archive, CaptureResult, Source, host_folder
+from wparchive.model import Post, Source
+from wparchive.sources.discover import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
+from wparchive.sources.dump import split_json_values
+from wparchive.sources.rest import parse_json, with_params
 
 PER_PAGE = 100
-STATE_NAME = ".state.json"
 
 
 @dataclass
@@ -106,8 +105,7 @@ class SiteArchiver:
 
     def _run_type(self, api: ApiRoot, base: str, since: datetime | None, full: bool, revisions: bool,
                   autosaves: bool) -> None:
-        host = host_folder(self.site)
-        state_path = self.archive.root / host / base / STATE_NAME
+        state_path = self.archive.state_path(self.site, base)
         state = _read_state(state_path)
         high_water = _gmt(state.get("high_water"))
         cutoff: datetime | None = since if since is not None else None if full else high_water
@@ -124,7 +122,7 @@ class SiteArchiver:
         if cutoff is not None and since is None:
             # `modified_after` cannot see a post created with a date in the past, nor one scheduled
             # earlier that went live since: list the newest IDs until every one is known.
-            known = {key.id for key in self.archive.posts() if key.host == host and key.rest_base == base}
+            known = {key.id for key in self.archive.posts_of_type(self.site, base)}
             newest_ids = _Listing(self, api, base, 1, None, {}, order="desc")
             run.take(newest_ids.posts(until_known=known | run.seen))
         retry = [i for i in state.get("retry", []) if isinstance(i, int) and i not in run.seen]
@@ -145,8 +143,8 @@ class SiteArchiver:
             atomic_write(state_path, (json.dumps(new_state) + "\n").encode())
         # Only a listing of everything from the first page can tell which posts are gone.
         if cutoff is None and listing.complete and start_page == 1:
-            for key in self.archive.posts():
-                if key.host == host and key.rest_base == base and key.id not in run.seen:
+            for key in self.archive.posts_of_type(self.site, base):
+                if key.id not in run.seen:
                     self.summary.gone.append(key.ref)
                     self.on_result(f"gone {key.ref}", None, None)
 

@@ -28,49 +28,20 @@ from urllib.parse import urlsplit
 from wparchive import __version__
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import fsync_dir, safe_name, write_file
-from wparchive.post import Post, redact_secrets
-from wparchive.render import CONVERTER, content_hash, metadata, render_markdown, render_text
+from wparchive.model import Post, Source, redact_secrets
+from wparchive.render.document import CONVERTER, content_hash, metadata, render_markdown, render_text
 
 SCHEMA = 1
 FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
 LOCK_NAME = ".lock"
+STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
 _SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 class LockedError(WparchiveError):
     """Another process holds the archive's lock."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a capture came from, as recorded in snapshot.json."""
-
-    kind: str  # "api", "file" or "revision"
-    url: str | None = None
-    path: str | None = None
-    api_url: str | None = None
-    http_status: int | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    redacted: tuple[str, ...] = ()  # response fields blanked before storing (a post's password)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind}
-        if self.kind == "file":
-            out["path"] = self.path
-        else:
-            out["url"] = self.url
-        out.update(api_url=self.api_url, http_status=self.http_status, etag=self.etag,
-                   last_modified=self.last_modified)
-        if self.redacted:
-            out["redacted"] = list(self.redacted)
-        return out
-
-    @property
-    def label(self) -> str:
-        return (self.path if self.kind == "file" else self.url) or ""
 
 
 @dataclass(frozen=True)
@@ -205,6 +176,14 @@ class Archive:
             f.close()
 
     # -- writing ---------------------------------------------------------------------------
+    def type_folder(self, site_url: str, rest_base: str) -> Path:
+        """The folder of one post type of one site: the same sanitised names as the snapshots in it."""
+        return self.root / host_folder(site_url) / safe_name(rest_base, "posts")
+
+    def state_path(self, site_url: str, rest_base: str) -> Path:
+        """Where whole-site runs keep their progress for one post type (`.state.json`)."""
+        return self.type_folder(site_url, rest_base) / STATE_NAME
+
     def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
         """Where a post is filed. A live capture is filed under the site it was fetched from, never
         under the host its `link` claims (a server could otherwise overwrite another site's posts);
@@ -309,6 +288,13 @@ class Archive:
                 ids = [p.name for p in base.iterdir() if p.is_dir() and p.name.isascii() and p.name.isdigit()]
                 for ident in sorted(ids, key=int):
                     yield PostKey(host.name, base.name, int(ident))
+
+    def posts_of_type(self, site_url: str, rest_base: str) -> Iterator[PostKey]:
+        """The archived posts of one post type of one site (named as the site run names them)."""
+        folder = self.type_folder(site_url, rest_base)
+        for key in self.posts():
+            if key.host == folder.parent.name and key.rest_base == folder.name:
+                yield key
 
     def read(self, key: PostKey, version: str | None = None) -> Snapshot:
         """One stored version: `version` as in `REF@V` ("1", "-1", "latest", a timestamp prefix)."""

@@ -20,11 +20,10 @@ import lxml.html
 import requests
 from requests.utils import parse_header_links
 
-from wparchive.dump import split_json_values
 from wparchive.errors import InputError, RemoteError
-from wparchive.post import Post
-from wparchive.remote import Client, is_html, parse_json, redact_url, with_params
-from wparchive.store import Source
+from wparchive.model import Post, Source
+from wparchive.sources.dump import split_json_values
+from wparchive.sources.rest import Client, is_html, parse_json, redact_url, with_params
 
 API_REL = "https://api.w.org/"
 EMBED = "author,wp:term"

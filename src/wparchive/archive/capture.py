@@ -6,11 +6,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from wparchive.dump import read_path
+from wparchive.archive.site import import_revisions
+from wparchive.archive.store import Archive, CaptureResult
 from wparchive.errors import InputError, WparchiveError
-from wparchive.locate import Fetched, Locator
-from wparchive.site import import_revisions
-from wparchive.store import Archive, CaptureResult, Source
+from wparchive.model import Source
+from wparchive.sources.discover import Fetched, Locator
+from wparchive.sources.dump import read_path
 
 
 @dataclass

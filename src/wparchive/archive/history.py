@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from wparchive.archive.store import Archive, PostKey, Snapshot
 from wparchive.errors import InputError
-from wparchive.store import Archive, PostKey, Snapshot
 
 # Fields whose change `log` names, in this order; the text is compared by its post.txt hash.
 LOGGED_FIELDS = ("title", "slug", "status", "link", "author", "categories", "tags", "excerpt", "date_gmt")

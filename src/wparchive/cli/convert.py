@@ -1,0 +1,48 @@
+"""`wparchive convert`: saved dumps to clean text, Markdown or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from wparchive.cli.options import fail, warn
+from wparchive.errors import (
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+)
+from wparchive.render.convert import FORMATS, convert, join_outputs, write_outputs
+
+
+@click.command("convert")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output: clean text, Markdown with front matter, or normalised JSON.")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
+def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
+    """Convert saved REST API dumps to clean text, Markdown or JSON. Never touches the archive.
+
+    SOURCE is a file (any extension; its content decides the format), `-` for standard input, or a
+    folder (every .json and .jsonl below it). A dump may hold one post object, an array of them
+    (a saved /wp/v2/posts page) or JSON Lines. Damaged dumps are salvaged, with a `warning:` line
+    saying what was repaired or lost.
+
+    \b
+    Example:
+        wparchive convert fixtures/000_c02e2c25f0edbb6d.txt
+        wparchive convert --format markdown -o out/ saved-posts.json
+        curl -s https://example.com/wp-json/wp/v2/posts/1 | wparchive convert -
+    """
+    run = convert(sources, fmt)
+    for kind, message in run.messages:
+        (warn if kind == "warning" else fail)(message)
+    if output is not None:
+        written = write_outputs(run.outputs, fmt, output)
+        for path in written:
+            click.echo(str(path))
+    elif run.outputs:
+        click.echo(join_outputs([text for _, text in run.outputs], fmt), nl=False)
+    if run.failed:
+        return EXIT_PARTIAL if run.outputs else EXIT_USAGE
+    return 0
