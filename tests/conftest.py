@@ -1,3 +1,13 @@
-"""Shared fixtures: the real-WordPress `wordpress` fixture lives in tests/wp/fixtures.py."""
+"""Shared by every test folder: where the bundled fixtures are."""
 
-from tests.wp.fixtures import wordpress  # noqa: F401
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES

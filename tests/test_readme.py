@@ -34,3 +34,18 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"```sh\n(.*?)\n```", README, re.S)
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in ci.splitlines()
+
+
+def test_the_readme_library_example_runs(tmp_path, monkeypatch):
+    # The "Library" snippet, run as written on the bundled sample saved as saved.json.
+    snippet = re.search(r"## Library\n.*?```python\n(.*?)```", README, re.S).group(1)
+    sample = (ROOT / "fixtures" / "000_c02e2c25f0edbb6d.txt").read_bytes()
+    (tmp_path / "saved.json").write_bytes(sample)
+    monkeypatch.chdir(tmp_path)
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(snippet, "README.md", "exec"), {})
+    assert out.getvalue().startswith("Why Did North Korea Withdraw From The Npt\n\nNorth Korea’s withdrawal")

@@ -1,16 +1,15 @@
 """`wparchive convert` through click's CliRunner: exact output, files and exit codes."""
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import FIXTURES
 from wparchive import __version__
 from wparchive.cli import cli
 from wparchive.sources.dump import HINT
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = str(FIXTURES / "000_c02e2c25f0edbb6d.txt")
 
 

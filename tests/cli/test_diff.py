@@ -1,7 +1,7 @@
 """`wparchive diff` end to end through click's CliRunner: which sides are compared (REF, REF@V, snapshot
 folders, dump files, the live post), the exact output of every mode, colour, and the exit codes of design.md.
 
-The formatters themselves are pinned in tests/test_diff.py; these tests pin the command line around them.
+The formatters themselves are pinned in tests/diff/test_compare.py; these tests pin the command line around them.
 Archives are built through the library (`Archive.capture`) with captured_at dates in the past, so that a
 `--live --save` capture (stamped with the real clock) sorts after them. No test touches the network:
 every `--live` run is answered by `responses`.

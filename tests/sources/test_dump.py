@@ -1,15 +1,14 @@
 """Reading saved dumps: every format the issue lists, damaged input salvaged, non-posts refused."""
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURES
 from wparchive.errors import InputError
 from wparchive.render import render_text
 from wparchive.sources.dump import HINT, read_dump
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = FIXTURES / "000_c02e2c25f0edbb6d.txt"
 
 POST = {
