@@ -11,7 +11,7 @@ from wparchive.archive.store import Archive, CaptureResult
 from wparchive.errors import InputError, WparchiveError
 from wparchive.model import Source
 from wparchive.sources.discover import Fetched, Locator
-from wparchive.sources.dump import read_path
+from wparchive.sources.dump import expand_sources, read_path
 
 
 @dataclass
@@ -29,9 +29,20 @@ class TargetResult:
             return self.result.line
         return f"failed {self.target}: {self.error}"
 
+    def to_json(self) -> dict[str, object]:
+        """One target's outcome as `archive --json` prints it (README: "--json shapes")."""
+        snapshot = self.result.snapshot if self.result is not None else None
+        return {"target": self.target, "status": self.result.status if self.result is not None else "failed",
+                "ref": snapshot.key.ref if snapshot is not None else None,
+                "version": snapshot.version if snapshot is not None else None,
+                "id": snapshot.name if snapshot is not None else None,
+                "error": str(self.error) if self.error is not None else None}
+
 
 def is_dump_path(target: str) -> bool:
-    return target == "-" or (not target.startswith(("http://", "https://")) and Path(target).is_file())
+    """A saved dump: `-`, a file, or a folder of them (read as `convert` reads it)."""
+    return target == "-" or (not target.startswith(("http://", "https://")) and
+                             (Path(target).is_file() or Path(target).is_dir()))
 
 
 def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureResult:
@@ -63,7 +74,11 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
     for target in targets:
         try:
             if is_dump_path(target):
-                yield from import_dump(archive, target)
+                for name in expand_sources([target]):  # a folder: every .json/.jsonl below it
+                    try:
+                        yield from import_dump(archive, name)
+                    except WparchiveError as exc:  # one bad file in a folder: the others still import
+                        yield TargetResult(name, error=exc)
                 continue
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")

@@ -14,7 +14,8 @@ import click
 from wparchive.archive.capture import capture_targets, is_dump_path
 from wparchive.archive.site import SiteArchiver, since_date
 from wparchive.archive.store import Archive
-from wparchive.cli.options import archive_option, fail, make_client, network_options, warn
+from wparchive.cli.options import archive_option, common_options, fail, is_quiet, make_client, network_options, warn
+from wparchive.cli.output import print_json
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError
 from wparchive.sources.discover import Locator
 
@@ -37,17 +38,17 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
-@click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print the results (with --all: the summary) as JSON.")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
-                quiet: bool, as_json: bool) -> int:
+                as_json: bool) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
     (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
-    (imported, its source recorded as that file). Prints one line per post: `new REF vN`,
+    (imported, its source recorded as that file), or a folder of them. Prints one line per post: `new REF vN`,
     `unchanged REF` or `failed TARGET: why`.
 
     With --site URL --all, the whole site: listed 100 posts a page, incremental after the first
@@ -62,6 +63,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         wparchive archive --site https://example.com --all --type all
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
     """
+    quiet = is_quiet()
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
     if targets.count("-") > 1:
@@ -92,13 +94,13 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
             locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
-        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
+        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, as_json)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
-                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool) -> int:
+                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool, as_json: bool) -> int:
     results = []
     with archive.lock():
         for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
@@ -107,9 +109,16 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
                 warn(item.warning)
                 continue
             results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet:
+            if (item.error is None or len(targets) > 1) and not quiet and not as_json:
                 click.echo(item.line)
     failed = [r for r in results if r.error is not None]
+    if as_json:
+        print_json({"results": [r.to_json() for r in results],
+                    **{status: sum(1 for r in results if r.to_json()["status"] == status)
+                       for status in ("new", "unchanged", "failed")}})
+        if len(results) == 1 and failed:
+            fail(str(failed[0].error))
+            return failed[0].error.exit_code  # type: ignore[union-attr]
     if not failed:
         return 0
     if len(results) == 1:

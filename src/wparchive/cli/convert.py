@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from wparchive.cli.options import fail, warn
+from wparchive.cli.options import common_options, fail, warn
 from wparchive.errors import (
     EXIT_PARTIAL,
     EXIT_USAGE,
@@ -15,12 +16,15 @@ from wparchive.render.convert import FORMATS, convert, join_outputs, write_outpu
 
 
 @click.command("convert")
+@common_options
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output: clean text, Markdown with front matter, or normalised JSON.")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
-def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
+@click.option("--jsonl", is_flag=True, help="JSON Lines: one compact JSON object per post and line (implies "
+              "--format json).")
+def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jsonl: bool) -> int:
     """Convert saved REST API dumps to clean text, Markdown or JSON. Never touches the archive.
 
     SOURCE is a file (any extension; its content decides the format), `-` for standard input, or a
@@ -33,7 +37,15 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
         wparchive convert fixtures/000_c02e2c25f0edbb6d.txt
         wparchive convert --format markdown -o out/ saved-posts.json
         curl -s https://example.com/wp-json/wp/v2/posts/1 | wparchive convert -
+        wparchive convert --jsonl saved-posts.json | jq -r .title
     """
+    if jsonl:
+        if fmt not in ("text", "json") and click.get_current_context().get_parameter_source("fmt") != \
+                click.core.ParameterSource.DEFAULT:
+            raise click.UsageError(f"--jsonl prints JSON; it does not go with --format {fmt}")
+        if output is not None:
+            raise click.UsageError("--jsonl prints to standard output; without -o, or use --format json -o DIR")
+        fmt = "json"
     run = convert(sources, fmt)
     for kind, message in run.messages:
         (warn if kind == "warning" else fail)(message)
@@ -41,6 +53,9 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
         written = write_outputs(run.outputs, fmt, output)
         for path in written:
             click.echo(str(path))
+    elif jsonl:
+        for _, text in run.outputs:
+            click.echo(json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")))
     elif run.outputs:
         click.echo(join_outputs([text for _, text in run.outputs], fmt), nl=False)
     if run.failed:

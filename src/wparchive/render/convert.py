@@ -83,6 +83,13 @@ def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
             run.failed += 1
             continue
         run.messages.extend(("warning", w) for w in dump.warnings)
+        for item, _ in rendered:
+            if item.post.protected and not item.post.content_html.strip():
+                # WordPress sends a protected post's body only with its password: an empty body here is
+                # not the post's text, and must not be taken for it.
+                what = f"post {item.post.id}" if item.post.id is not None else "a post"
+                run.messages.append(("warning", f"{name}: {what} is password-protected and its body is empty in "
+                                                "this dump; fetch it with 'wparchive archive --post-password'"))
         run.outputs.extend(rendered)
     return run
 

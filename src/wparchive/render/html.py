@@ -17,7 +17,7 @@ import unicodedata
 from lxml import etree
 
 from wparchive.model import clean_str
-from wparchive.render.markdown import escape_inline, escape_line_start, md_url
+from wparchive.render.markdown import escape_inline, escape_line_start, escape_table_code, md_url
 from wparchive.render.parse import parse_html, shortcode_pattern
 
 BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `clean_str`
@@ -182,6 +182,8 @@ class _Walker:
             value = self.shortcodes.sub("", value)
         if self.md and not self.code:
             value = escape_inline(value, self.cell > 0)
+        elif self.md and self.cell:
+            value = escape_table_code(value)
         self.inline.append(value)
 
     def _open_wrap(self) -> None:
@@ -207,6 +209,9 @@ class _Walker:
                 self.inline.append("\n")
             return
         if self.cell:
+            if tag == "br" and self.md and not self.nested_tables:  # kept as <br>, which GFM cells allow
+                self.inline.append(BR)
+                return
             if tag in BLOCK_TAGS or tag in HEADINGS or tag in ("tr", "td", "th", "table", "br"):
                 self.inline.append(" ")
                 if tag == "table":
@@ -290,7 +295,11 @@ class _Walker:
             if tag in ("td", "th") and not self.nested_tables:
                 table = self._table()
                 if table is not None and table.row is not None:
-                    cell = collapse("".join(self.inline).replace(BR, " "))
+                    if self.md:
+                        cell = "<br>".join(collapse(part) for part in "".join(self.inline).split(BR))
+                        cell = cell.removeprefix("<br>").removesuffix("<br>").strip()
+                    else:
+                        cell = collapse("".join(self.inline).replace(BR, " "))
                     table.row.append(cell)
                 self.inline = []
                 self.wraps = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 _MD_LINE_START = re.compile(r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|(-)(?=\s)|(\d{1,9})([.)])(?=\s|$))")
-_MD_INLINE = re.compile(r"[`*_\]<&\\|]")
+_MD_INLINE = re.compile(r"[`*_\]<&\\|~]")
 _MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
@@ -24,6 +24,8 @@ def escape_inline(text: str, in_table: bool) -> str:
             out.append("\\`")
         elif ch == "*" and not (prev.isspace() and nxt.isspace()):
             out.append("\\*")
+        elif ch == "~" and not (prev.isspace() and nxt.isspace()):  # GFM strikethrough: ~x~ and ~~x~~
+            out.append("\\~")
         elif ch == "_" and not (prev.isalnum() and nxt.isalnum()):
             out.append("\\_")
         elif ch == "]" and nxt in "([:":
@@ -55,3 +57,9 @@ def md_url(url: str) -> str:
     if any(c in url for c in " ()<>"):
         return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
     return url
+
+
+def escape_table_code(text: str) -> str:
+    """Code inside a table cell: GFM splits cells at every unescaped `|`, even in a code span, and
+    reads `\\|` there as `|`."""
+    return text.replace("|", "\\|")
