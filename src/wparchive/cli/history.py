@@ -11,7 +11,8 @@ from wparchive.archive.refs import resolve_post, resolve_snapshot, site_of
 from wparchive.archive.store import Archive
 from wparchive.cli.complete import complete_ref
 from wparchive.cli.options import archive_option, common_options, is_quiet
-from wparchive.cli.output import csv_text, page, print_json, stdout_is_terminal, table, tsv
+from wparchive.cli import output
+from wparchive.cli.output import csv_text, page, print_json, table, tsv
 from wparchive.errors import (
     EXIT_DIFFERENT,
     InputError,
@@ -121,7 +122,7 @@ def ls_cmd(archive_dir: Path, fmt: str | None, as_json: bool) -> int:
         fmt = "json"
     listed = list_posts(Archive(archive_dir))
     rows = [post.row() for post in listed]
-    fmt = fmt or ("table" if stdout_is_terminal() else "tsv")
+    fmt = fmt or ("table" if output.stdout_is_terminal() else "tsv")
     if fmt == "json":
         print_json([{"ref": post.key.ref, "site": post.key.host, "type": post.key.rest_base, "id": post.key.id,
                      "slug": post.slug, "title": post.title, "versions": post.versions,
