@@ -178,3 +178,36 @@ def test_every_command_accepts_the_global_options_after_it():
         assert {"-v", "--verbose", "--debug", "-q", "--quiet"} <= names, name
         if name != "convert":  # convert never touches the archive
             assert "--archive" in names, name
+
+
+# -- commands that agree with each other ---------------------------------------------------------------
+
+
+def test_archive_reads_a_folder_as_convert_does(tmp_path):
+    folder = tmp_path / "saved"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "one.json").write_text(json.dumps(POST))
+    (folder / "sub" / "page.json").write_text(json.dumps([dict(POST, id=4), dict(POST, id=5)]))
+    (folder / "notes.md").write_text("not a dump")
+    (folder / "broken.json").write_text("not json at all")
+    converted = run("convert", f"{folder}/")
+    assert converted.stdout.count("\f\n") == 2  # three posts
+    result = run("archive", f"{folder}/", "--archive", tmp_path / "a")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"failed {folder}/broken.json: ")
+    assert lines[1:] == ["new example.com/posts/3 v1", "new example.com/posts/4 v1", "new example.com/posts/5 v1"]
+    assert (result.exit_code, result.stderr) == (4, "error: 1 of 4 targets failed (listed above); the rest were "
+                                                    "archived\n")
+    assert [key.id for key in Archive(tmp_path / "a").posts()] == [3, 4, 5]
+    # Every post of a good folder archived: success; again: unchanged.
+    (folder / "broken.json").unlink()
+    again = run("archive", folder, "--archive", tmp_path / "a")
+    assert (again.exit_code, again.stdout) == (0, "unchanged example.com/posts/3\nunchanged example.com/posts/4\n"
+                                                  "unchanged example.com/posts/5\n")
+
+
+def test_archive_of_an_empty_folder_says_so(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("archive", tmp_path / "empty", "--archive", tmp_path / "a")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {tmp_path / 'empty'} is a directory with no .json or .jsonl files in it\n")

@@ -102,6 +102,8 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
                      type_: str | None, revisions: bool, autosaves: bool, quiet: bool, as_json: bool) -> int:
     results = []
+    # One target that is one post fails with its error line alone; several (or a folder) list each.
+    single = len(targets) == 1 and not Path(targets[0]).is_dir()
     with archive.lock():
         for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
                                     autosaves=autosaves):
@@ -109,7 +111,7 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
                 warn(item.warning)
                 continue
             results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet and not as_json:
+            if (item.error is None or not single) and not quiet and not as_json:
                 click.echo(item.line)
     failed = [r for r in results if r.error is not None]
     if as_json:
