@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from datetime import datetime, timezone
 
 import pytest

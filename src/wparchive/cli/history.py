@@ -9,9 +9,9 @@ import click
 from wparchive.archive.history import LogEntry, list_posts, log_entries
 from wparchive.archive.refs import resolve_post, resolve_snapshot, site_of
 from wparchive.archive.store import Archive
+from wparchive.cli import output
 from wparchive.cli.complete import complete_ref
 from wparchive.cli.options import archive_option, common_options, is_quiet
-from wparchive.cli import output
 from wparchive.cli.output import csv_text, page, print_json, table, tsv
 from wparchive.errors import (
     EXIT_DIFFERENT,
