@@ -62,6 +62,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         WPARCHIVE_APP_PASSWORD=... wparchive archive --user editor https://example.com/?p=12
         wparchive archive --site https://example.com --all --type all
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
+        wparchive archive saved-dumps/ --json
     """
     quiet = is_quiet()
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
