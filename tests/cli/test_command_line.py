@@ -211,3 +211,14 @@ def test_archive_of_an_empty_folder_says_so(tmp_path):
     result = run("archive", tmp_path / "empty", "--archive", tmp_path / "a")
     assert (result.exit_code, result.stderr) == (
         2, f"error: {tmp_path / 'empty'} is a directory with no .json or .jsonl files in it\n")
+
+
+def test_quiet_drops_warnings_but_not_errors(tmp_path):
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps(POST)[:-20])  # cut off: salvaged with a warning
+    loud = run("convert", damaged)
+    assert loud.exit_code == 0 and loud.stderr.startswith(f"warning: {damaged}: damaged dump")
+    quiet = run("convert", damaged, "-q")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, loud.stdout, "")
+    missing = run("-q", "convert", tmp_path / "none.json")
+    assert (missing.exit_code, missing.stderr) == (2, f"error: {tmp_path / 'none.json'}: no such file; check the path\n")

@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -167,7 +168,7 @@ def test_show_ends_with_a_newline_in_every_format(archive, fmt):
     assert result.exit_code == 0 and result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
 
 
-def _in_a_terminal(argv, env):
+def _in_a_terminal(argv, env, expect=0):
     """Run wparchive with stdin, stdout and stderr on a pseudo-terminal; everything it shows."""
     master, slave = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "wparchive", *argv], stdin=slave, stdout=slave,
@@ -187,13 +188,13 @@ def _in_a_terminal(argv, env):
             break
         out += chunk
     os.close(master)
-    assert process.wait(timeout=30) == 0, out
+    assert process.wait(timeout=30) == expect, out
     return out.decode("utf-8").replace("\r\n", "\n")
 
 
 def _env(**extra):
     env = {k: v for k, v in os.environ.items() if k not in ("PAGER", "LESS", "WPARCHIVE_ARCHIVE")}
-    env.update(TERM="xterm", **extra)
+    env.update({"TERM": "xterm", **extra})
     return env
 
 
@@ -216,9 +217,30 @@ def test_less_gets_frx_unless_less_is_set(archive):
     assert _in_a_terminal(argv, _env(PAGER=pager, LESS="-R")) == "LESS=-R\nT2\n\nBody.\n"
 
 
+@pytest.mark.skipif(shutil.which("less") is None and os.environ.get("CI") != "true",
+                    reason="less is not installed (tests/wp/install-packages.sh installs it)")
 def test_real_less_quits_on_a_short_text(archive):
     out = _in_a_terminal(["show", "example.com/posts/3", "--archive", str(archive)], _env(PATH=os.environ["PATH"]))
     assert "Body." in out
+
+
+def test_a_pager_that_cannot_start_leaves_the_text_on_the_terminal(archive):
+    out = _in_a_terminal(["show", "example.com/posts/3", "--archive", str(archive)],
+                         _env(PAGER="/nonexistent/pager"))
+    assert out == "T2\n\nBody.\n"
+
+
+def test_ls_in_a_real_terminal_is_a_table(archive):
+    out = _in_a_terminal(["ls", "--archive", str(archive)], _env())
+    assert out.splitlines()[0] == "SITE         TYPE   ID  SLUG    TITLE                VERSIONS  LAST CAPTURED"
+
+
+@pytest.mark.parametrize(("term", "coloured"), [("xterm", True), ("dumb", False)])
+def test_diff_colour_in_a_real_terminal_unless_term_is_dumb(archive, term, coloured):
+    out = _in_a_terminal(["diff", "example.com/posts/3", "--archive", str(archive)], _env(TERM=term), expect=1)
+    assert ("\x1b[" in out) is coloured
+    assert out.replace("\x1b[1m", "").replace("\x1b[31m", "").replace("\x1b[32m", "").replace(
+        "\x1b[36m", "").replace("\x1b[m", "").startswith("--- example.com/posts/3@1")
 
 
 def test_show_never_pages_into_a_pipe(archive):

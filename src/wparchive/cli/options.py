@@ -18,7 +18,8 @@ _GLOBALS = "wparchive.globals"
 
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    if not is_quiet():  # -q: errors only
+        click.echo(f"warning: {message}", err=True)
 
 
 def fail(message: str) -> None:
@@ -96,7 +97,8 @@ def common_options(f: Any) -> Any:
         click.option("--debug", is_flag=True, expose_value=False, callback=_set_flag,
                      help="Show tracebacks and HTTP debugging on stderr."),
         click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_flag,
-                     help="Print less: archive prints only its summary; diff and verify only exit."),
+                     help="Print less: no warnings; archive prints only its summary, verify only problems, "
+                     "diff nothing (the exit code answers)."),
     ]
     for option in reversed(options):
         f = option(f)
