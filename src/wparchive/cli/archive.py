@@ -38,8 +38,8 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
-@common_options
 @click.option("--json", "as_json", is_flag=True, help="Print the results (with --all: the summary) as JSON.")
+@common_options
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,

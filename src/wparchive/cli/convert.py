@@ -16,7 +16,6 @@ from wparchive.render.convert import FORMATS, convert, join_outputs, write_outpu
 
 
 @click.command("convert")
-@common_options
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output: clean text, Markdown with front matter, or normalised JSON.")
@@ -24,6 +23,7 @@ from wparchive.render.convert import FORMATS, convert, join_outputs, write_outpu
               help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
 @click.option("--jsonl", is_flag=True, help="JSON Lines: one compact JSON object per post and line (implies "
               "--format json).")
+@common_options
 def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jsonl: bool) -> int:
     """Convert saved REST API dumps to clean text, Markdown or JSON. Never touches the archive.
 

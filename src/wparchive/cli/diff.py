@@ -23,7 +23,6 @@ from wparchive.sources.discover import Locator
 
 
 @click.command("diff")
-@common_options
 @click.argument("a", metavar="A", shell_complete=complete_ref)
 @click.argument("b", metavar="[B]", required=False, shell_complete=complete_ref)
 @archive_option
@@ -37,6 +36,7 @@ from wparchive.sources.discover import Locator
 @click.option("--live", is_flag=True, help="Compare the latest archived version of A with the post on the site now.")
 @click.option("--save", is_flag=True, help="With --live: archive what was fetched, if it changed.")
 @network_options
+@common_options
 def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: bool, stat: bool, as_json: bool,
              color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
              post_password: str | None, timeout: float, retries: int, delay: float) -> int:

@@ -31,10 +31,10 @@ def log_json(entry: LogEntry) -> dict[str, object]:
 
 
 @click.command("log")
-@common_options
 @click.argument("ref", metavar="REF", shell_complete=complete_ref)
 @archive_option
 @click.option("--json", "as_json", is_flag=True, help="Print the versions as a JSON array, for scripts.")
+@common_options
 def log_cmd(ref: str, archive_dir: Path, as_json: bool) -> int:
     """List the versions of one archived post, newest first.
 
@@ -67,12 +67,12 @@ SHOW_FILES = {"text": "post.txt", "markdown": "post.md", "json": "response.json"
 
 
 @click.command("show")
-@common_options
 @click.argument("ref", metavar="REF[@V]", shell_complete=complete_ref)
 @click.option("--format", "fmt", type=click.Choice(list(SHOW_FILES)), default="text", show_default=True,
               help="text (post.txt), markdown (post.md), json (the response as received), meta (snapshot.json).")
 @click.option("--no-pager", is_flag=True, help="Print straight to the terminal, not through $PAGER.")
 @archive_option
+@common_options
 def show_cmd(ref: str, fmt: str, no_pager: bool, archive_dir: Path) -> int:
     """Print one stored version of a post (the latest unless @V says otherwise).
 
@@ -96,12 +96,12 @@ LS_HEADER = ("SITE", "TYPE", "ID", "SLUG", "TITLE", "VERSIONS", "LAST CAPTURED")
 
 
 @click.command("ls")
-@common_options
 @archive_option
 @click.option("--format", "fmt", type=click.Choice(["table", "tsv", "csv", "json"]),
               help="table (aligned, with a header: the default on a terminal), tsv (the default into a "
               "pipe, no header), csv (with a header) or json.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@common_options
 def ls_cmd(archive_dir: Path, fmt: str | None, as_json: bool) -> int:
     """List archived posts: site, type, id, slug, title, versions, last captured.
 
@@ -137,9 +137,9 @@ def ls_cmd(archive_dir: Path, fmt: str | None, as_json: bool) -> int:
 
 
 @click.command("verify")
-@common_options
 @archive_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object, for scripts.")
+@common_options
 def verify_cmd(archive_dir: Path, as_json: bool) -> int:
     """Re-hash every stored file against its snapshot's manifest, and find stray partial writes.
 

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -82,9 +83,14 @@ def page(data: bytes, *, use_pager: bool = True) -> None:
         click.echo(data, nl=False)
         return
     assert process.stdin is not None
+    # Ctrl-C belongs to the pager (less uses it to stop a search), as with git: wparchive waits for it.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        process.stdin.write(data)
-        process.stdin.close()
-    except BrokenPipeError:  # the reader quit the pager early
-        pass
-    process.wait()
+        try:
+            process.stdin.write(data)
+            process.stdin.close()
+        except BrokenPipeError:  # the reader quit the pager early
+            pass
+        process.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
