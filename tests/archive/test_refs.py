@@ -74,6 +74,22 @@ def test_another_host_with_two_candidates_lists_them(archive, tmp_path):
                                  "127.0.0.1_8088/posts/10, ipv6_--1_8088/posts/12; give one of them")
 
 
+@pytest.mark.parametrize("url", [
+    f"https://other.example.org/2023/08/{RAW}/",  # another site with the same path: not the same post
+    f"http://localhost:9999/2023/08/{RAW}/",  # another port: another site
+    "https://other.example.org/?p=10",
+])
+def test_another_site_is_never_searched(archive, url):
+    with pytest.raises(InputError):
+        resolve_post(archive, url)
+
+
+def test_www_or_not_is_the_same_site(archive, caplog):
+    assert resolve_post(archive, "https://www.example.com/2024/05/hello/") == PostKey("example.com", "posts", 7)
+    assert [r.getMessage() for r in caplog.records] == [
+        "www.example.com is not an archived site; example.com/posts/7 matched on example.com by its path"]
+
+
 def test_an_archived_host_is_not_searched_elsewhere(archive):
     # example.com is archived: a path it does not have is unknown there, not looked for on other sites.
     with pytest.raises(InputError):

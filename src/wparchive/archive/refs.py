@@ -6,9 +6,9 @@ as its folder, `127.0.0.1_8088`), a bare ID when it is unique in the archive, or
 snapshot's) folder path. `@V` is `@1` (oldest), `@N`, `@latest`, `@-1` (one before latest) or a
 timestamp prefix such as `@2026-11-29` (the newest version captured then).
 
-A URL whose host was not archived but whose path matches a post of another archived site (`localhost`
-for `127.0.0.1`, `www.` or not) resolves to that post with a warning naming the site; two candidates
-are an error listing both.
+A URL whose host was not archived, but is another name of an archived one (`localhost`, `127.0.0.1`
+and `[::1]` with the same port; `www.` or not), resolves to the post at that path there with a warning
+naming the site; two candidates are an error listing both. Another site is never searched.
 """
 
 from __future__ import annotations
@@ -138,8 +138,8 @@ def _key_from_url(archive: Archive, url: str) -> PostKey | None:
     # another archived site, said plainly, or the candidates when there is more than one.
     if (archive.root / host).is_dir():
         return None
-    found = [key for key in (_matches_on(archive, url, other) for other in _hosts(archive))
-             if key is not None]
+    found = [key for key in (_matches_on(archive, url, other) for other in _hosts(archive)
+                             if _same_site(host, other)) if key is not None]
     if len(found) == 1:
         log.warning("%s is not an archived site; %s matched on %s by its path", parts.netloc, found[0].ref,
                     found[0].host)
@@ -148,6 +148,24 @@ def _key_from_url(archive: Archive, url: str) -> PostKey | None:
         raise InputError(f"{parts.netloc} is not an archived site and that path matches posts of "
                          f"{len(found)} sites: {', '.join(key.ref for key in found)}; give one of them")
     return None
+
+
+_LOOPBACK = re.compile(r"^(?:localhost|127(?:\.\d{1,3}){3}|ipv6_--1|ipv6_0-0-0-0-0-0-0-1)$")
+
+
+def _site_name(folder: str) -> tuple[str, str]:
+    """A host folder as (name, port), with the names of one machine made equal: every loopback name
+    is one, and `www.` is dropped."""
+    name, _, port = folder.rpartition("_")
+    if not (name and port.isdigit()):
+        name, port = folder, ""
+    if _LOOPBACK.match(name):
+        return "loopback", port
+    return name.removeprefix("www."), port
+
+
+def _same_site(a: str, b: str) -> bool:
+    return a != b and _site_name(a) == _site_name(b)
 
 
 def _hosts(archive: Archive) -> list[str]:
