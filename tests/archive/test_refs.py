@@ -145,3 +145,19 @@ def test_show_and_diff_take_a_site_as_an_error(archive):
     assert (result.exit_code, result.stderr) == (2, "error: example.com names a whole site (example.com), not one "
                                                     "post; give HOST/TYPE/ID or a post's URL ('wparchive ls' lists "
                                                     "them)\n")
+
+
+def test_a_damaged_snapshot_does_not_hide_the_other_posts(archive):
+    add(archive.root, LOCAL, wp_post(11, "eleven", f"{LOCAL}/2023/08/eleven/"), LISTING)
+    damaged = archive.latest(PostKey("127.0.0.1_8088", "posts", 11)).path / "snapshot.json"
+    damaged.write_text("{ not json")
+    assert resolve_post(archive, f"{LOCAL}/2023/08/{RAW}/") == KOREAN
+
+
+def test_a_link_stored_in_another_normal_form_is_still_found(archive):
+    import unicodedata
+    from urllib.parse import quote
+
+    decomposed = quote(unicodedata.normalize("NFD", "한글-글"))  # what a Mac may have sent
+    add(archive.root, LOCAL, wp_post(13, decomposed, f"{LOCAL}/2023/09/{decomposed}/"), LISTING)
+    assert resolve_post(archive, f"{LOCAL}/2023/09/한글-글/") == PostKey("127.0.0.1_8088", "posts", 13)
