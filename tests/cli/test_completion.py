@@ -61,6 +61,11 @@ def test_version_ids_complete_after_the_at_sign(archive):
         f"example.com/posts/7@{names[0]}"]
 
 
+def test_completion_stays_inside_the_archive(archive):
+    assert complete(f"wparchive log --archive {archive} ../") == []
+    assert complete(f"wparchive log --archive {archive} example.com/../") == []
+
+
 def test_nothing_to_complete_in_a_missing_archive(tmp_path):
     assert complete(f"wparchive log --archive {tmp_path / 'none'} ex") == []
 

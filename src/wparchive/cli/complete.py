@@ -36,6 +36,35 @@ def complete_ref(ctx: click.Context, param: click.Parameter, incomplete: str) ->
             versions = archive.versions(PostKey(host, rest_base, int(ident)))
             names = ["latest"] + [snapshot.name for snapshot in reversed(versions)]
             return [CompletionItem(f"{ref}@{name}") for name in names if name.startswith(prefix)]
-        return [CompletionItem(key.ref) for key in archive.posts() if key.ref.startswith(incomplete)]
+        return [CompletionItem(ref) for ref in _refs_under(archive.root, incomplete)]
     except (OSError, ValueError):
         return []
+
+
+def _refs_under(root: Path, prefix: str) -> list[str]:
+    """Archived `HOST/TYPE/ID` starting with `prefix`, listing only the folders the prefix leaves open
+    (a Tab after `example.com/posts/12` reads one folder, not the whole archive)."""
+    host, _, rest = prefix.partition("/")
+    rest_base, _, _ = rest.partition("/")
+    if host.startswith(".") or rest_base.startswith("."):  # never `..`: completion stays inside the archive
+        return []
+    if "/" not in prefix:
+        hosts = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                       and p.name.startswith(host))
+    else:
+        hosts = [host]
+    refs = []
+    for name in hosts:
+        host_dir = root / name
+        if not host_dir.is_dir():
+            continue
+        bases = [rest_base] if prefix.count("/") >= 2 else sorted(
+            p.name for p in host_dir.iterdir() if p.is_dir() and p.name.startswith(rest_base))
+        for base in bases:
+            base_dir = host_dir / base
+            if not base_dir.is_dir():
+                continue
+            ids = sorted(int(p.name) for p in base_dir.iterdir() if p.name.isascii() and p.name.isdigit()
+                          and p.is_dir())
+            refs += [f"{name}/{base}/{ident}" for ident in ids if f"{name}/{base}/{ident}".startswith(prefix)]
+    return refs
