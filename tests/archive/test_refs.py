@@ -132,6 +132,12 @@ def test_log_accepts_each_form_and_says_which_site_matched(archive):
                              "on 127.0.0.1_8088 by its path\n")
 
 
+def test_quiet_drops_the_warning_about_the_site_matched(archive):
+    result = run("log", "-q", f"http://localhost:8088/2023/08/{RAW}/", "--archive", archive.root)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"@1\t2024-05-01T10:00:00Z\tapi:{LISTING}\t")
+
+
 def test_log_of_a_bare_host_says_it_is_a_site(archive):
     result = run("log", "127.0.0.1:8088", "--archive", archive.root)
     assert (result.exit_code, result.stdout) == (2, "")

@@ -56,6 +56,8 @@ def configure_logging() -> None:
     state = global_state()
     verbose, debug = state["verbose"], state["debug"]
     level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    if state["quiet"] and not (debug or verbose):  # -q: no warning lines, from logging either
+        level = logging.ERROR
     root = logging.getLogger()
     if not any(isinstance(h, _StderrHandler) for h in root.handlers):
         handler = _StderrHandler()
