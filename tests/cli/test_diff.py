@@ -1024,6 +1024,13 @@ def test_live_save_identical(tmp_path, web):
     assert len(Archive(root).versions(POST_KEY)) == 1
 
 
+def test_live_save_quiet_prints_nothing_but_still_saves(tmp_path, web):
+    root = live_archive(tmp_path)
+    web.get(REST, json=V2)
+    check(run(KEY, "--live", "--save", "--quiet", "--retries", "0", archive=root), 1, "", "")
+    assert len(Archive(root).versions(POST_KEY)) == 2
+
+
 def test_live_http_500(tmp_path, web):
     root = live_archive(tmp_path)
     web.get(REST, json={"code": "internal_server_error", "message": "Boom", "data": {"status": 500}}, status=500)

@@ -72,7 +72,8 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
             # Recorded as archived from the same URL as the version compared against.
             origin = (snapshot.meta().get("source") or {}).get("url") or live_target(snapshot)
             result = capture_fetched(archive, fetched, origin)
-            click.echo(result.line, err=True)
+            if not is_quiet():
+                click.echo(result.line, err=True)
     elif b is None:
         side_a, side_b = previous_and_latest(archive, a)
     elif _is_dump(a) and _is_dump(b):
