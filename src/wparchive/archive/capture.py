@@ -11,7 +11,8 @@ from wparchive.archive.store import Archive, CaptureResult
 from wparchive.errors import InputError, WparchiveError
 from wparchive.model import Source
 from wparchive.sources.discover import Fetched, Locator
-from wparchive.sources.dump import read_path
+from wparchive.sources.inputs import iter_input
+from wparchive.sources.wxr import rest_base_of
 
 
 @dataclass
@@ -40,16 +41,23 @@ def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureR
 
 
 def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
-    """Import every post of a saved dump as snapshots whose source is that file."""
-    dump = read_path(target)
+    """Import every post of a saved dump or export file as snapshots whose source is that file."""
     path = "<stdin>" if target == "-" else str(Path(target).resolve())
-    for warning in dump.warnings:
-        yield TargetResult(target, warning=warning)
-    for item in dump.posts:
+    for event in iter_input(target):
+        if event.warning is not None:
+            yield TargetResult(target, warning=event.warning)
+            continue
+        item = event.post
+        if item is None:
+            continue
+        site_url = getattr(item, "site_url", None)  # an export says which site it is from
+        rest_base = rest_base_of(item.post.type) if event.kind == "wxr" else None
         try:
-            result = archive.capture(item.post, Source("file", path=path), item.raw, salvage=item.salvage)
+            result = archive.capture(item.post, Source(event.kind, path=path), item.raw, salvage=item.salvage,
+                                     site_url=site_url, rest_base=rest_base)
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
+            continue
         except ValueError as exc:  # urlsplit's verdict on a malformed URL ("Invalid IPv6 URL")
             yield TargetResult(target, error=InputError(f"{target} is not a valid URL ({exc}); check it"))
             continue
