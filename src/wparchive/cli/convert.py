@@ -26,9 +26,9 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
 
     SOURCE is a file (any extension; its content decides the format), `-` for standard input, or a
     folder (every .json, .jsonl and .xml below it). A WordPress export (WXR, from Tools > Export) is
-    streamed post by post; its attachments are not posts and are left out. A dump may hold one post object, an array of them
-    (a saved /wp/v2/posts page) or JSON Lines. Damaged dumps are salvaged, with a `warning:` line
-    saying what was repaired or lost.
+    streamed post by post; its attachments are not posts and are left out. A dump may hold one post
+    object, an array of them (a saved /wp/v2/posts page) or JSON Lines. Damaged dumps and exports are
+    salvaged, with a `warning:` line saying what was repaired or lost.
 
     \b
     Example:

@@ -315,9 +315,12 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
     authors: dict[str, str] = {}
     depth = 0
     seen_rss = False
+    seen_wp = False  # an element of the WXR namespace (wp:wxr_version comes first in every export)
     items = 0
     kept = 0
-    pending: tuple[WxrPost, int] | None = None  # held until the next item starts: its repairs are known then
+    # The last post read, held until the next item ends: then the lines it spans (so its repairs) are
+    # known, and a file cut off inside the next item can say so on the last post it kept.
+    pending: list[Any] | None = None  # [post, first line, first line of the next item or None]
     channel: Any = None
     site_urls: dict[str, str] = {}
     item_start = 0
@@ -326,9 +329,9 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
         nonlocal pending
         if pending is None:
             return
-        post, first = pending
+        post, first, next_start = pending
         pending = None
-        repairs = _repairs_between(stream, first, until_line)
+        repairs = _repairs_between(stream, first, next_start or until_line)
         if repairs:
             post.salvage = {"truncated": False, "cut_in": None, "unreadable_from": None, "repairs": repairs,
                             "missing_fields": []}
@@ -340,13 +343,15 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
             ns, local = _local(el.tag)
             if event == "start":
                 depth += 1
+                seen_wp = seen_wp or _family(ns) == "wp"
                 if depth == 1:
                     seen_rss = local == "rss"
                 elif depth == 2 and local == "channel":
                     channel = el
                 elif depth == 3 and local == "item":
                     item_start = el.sourceline or 0
-                    yield from finish(item_start)
+                    if pending is not None:
+                        pending[2] = item_start
                 continue
             depth -= 1
             if depth == 2 and _family(ns) == "wp" and local == "author":
@@ -362,8 +367,8 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
                 el.clear()
                 while el.getprevious() is not None:  # drop what was read before it: flat memory
                     del channel[0]
+                yield from finish(item_start)
                 if fields.get("wp:post_type") == "attachment":
-                    yield from finish(item_start)
                     yield WxrEvent(media=MediaItem(
                         id=_int(fields.get("wp:post_id", "")), url=fields.get("wp:attachment_url", ""),
                         title=fields.get("title", ""), parent=_int(fields.get("wp:post_parent", "")) or None,
@@ -373,7 +378,7 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
                 data = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
                 kept += 1
                 site = site_urls.get("base_site_url") or site_urls.get("base_blog_url") or None
-                pending = (WxrPost(post, name, data.encode("utf-8"), comments, site_url=site), item_start)
+                pending = [WxrPost(post, name, data.encode("utf-8"), comments, site_url=site), item_start, None]
             elif depth == 2 and _family(ns) == "wp" and local in ("base_site_url", "base_blog_url"):
                 site_urls[local] = _text(el).strip()
             elif depth == 2:
@@ -387,15 +392,17 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
         where = f"at line {line}" if line else ""
         if pending is not None:
             pending[0].salvage = {"truncated": False, "cut_in": None, "unreadable_from": None,
-                                  "repairs": _repairs_between(stream, pending[1], line + 1),
+                                  "repairs": _repairs_between(stream, pending[1], pending[2] or line + 1),
                                   "missing_fields": [], "export_damaged": f"{what} {where}".strip()}
-        yield from finish(line + 1)
+            yield WxrEvent(post=pending[0])
+            pending = None
         lost = depth >= 3  # inside an item when it stopped
         yield WxrEvent(warning=f"{name}: damaged export, {what} {where}; {kept} complete posts kept"
                                + ("; the item it stopped in and any after it are lost" if lost else ""))
         return
-    if not seen_rss or channel is None:
-        raise InputError(f"{name} is XML but not a WordPress export (no <rss><channel>); {HINT}")
+    if not seen_rss or channel is None or not seen_wp:
+        raise InputError(f"{name} is XML but not a WordPress export (no <rss><channel> with wp: elements); "
+                         f"{HINT}")
     yield from finish(stream.lines + 1)
     if not kept and not items:
         yield WxrEvent(warning=f"{name}: the export holds no posts")
