@@ -43,9 +43,16 @@ HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 \t<wp:wxr_version>1.2</wp:wxr_version>
 \t<wp:base_site_url>https://bench.example</wp:base_site_url>
 \t<wp:base_blog_url>https://bench.example</wp:base_blog_url>
-\t<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[admin]]></wp:author_login><wp:author_display_name><![CDATA[The Admin]]></wp:author_display_name></wp:author>
+\t<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[admin]]></wp:author_login>
+\t\t<wp:author_display_name><![CDATA[The Admin]]></wp:author_display_name></wp:author>
 """
-COMMENT = """\t\t<wp:comment><wp:comment_id>{cid}</wp:comment_id><wp:comment_author><![CDATA[Reader {cid}]]></wp:comment_author><wp:comment_author_email><![CDATA[r@example.invalid]]></wp:comment_author_email><wp:comment_date_gmt><![CDATA[2024-01-02 10:00:00]]></wp:comment_date_gmt><wp:comment_content><![CDATA[{text}]]></wp:comment_content><wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent></wp:comment>
+COMMENT = """\t\t<wp:comment><wp:comment_id>{cid}</wp:comment_id>
+\t\t\t<wp:comment_author><![CDATA[Reader {cid}]]></wp:comment_author>
+\t\t\t<wp:comment_author_email><![CDATA[r@example.invalid]]></wp:comment_author_email>
+\t\t\t<wp:comment_date_gmt><![CDATA[2024-01-02 10:00:00]]></wp:comment_date_gmt>
+\t\t\t<wp:comment_content><![CDATA[{text}]]></wp:comment_content>
+\t\t\t<wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_type><![CDATA[comment]]></wp:comment_type>
+\t\t\t<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>
 """
 
 

@@ -49,7 +49,7 @@ def test_awkward_export_cdata_split_empty_title_non_latin_slug_pages_custom_type
     assert parents == {20: 0, 21: 20, 22: 21}
     assert got[40].post.type == "recipe"
     assert [c.to_json() for c in got[10].comments] == [{
-        "id": 3, "parent": None, "author_name": "Bob", "author_url": "https://bob.example.org",
+        "id": 3, "post": 10, "parent": None, "author_name": "Bob", "author_url": "https://bob.example.org",
         "date_gmt": "2024-05-03T10:00:00", "status": "approved", "type": "comment",
         "content": {"raw": "Nice <b>post</b>"}}]
     media = [e.media for e in found if e.media is not None]

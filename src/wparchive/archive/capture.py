@@ -6,13 +6,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from wparchive.archive.comments import CommentsResult, archive_post_comments, capture_comments
 from wparchive.archive.site import import_revisions
 from wparchive.archive.store import Archive, CaptureResult
 from wparchive.errors import InputError, WparchiveError
 from wparchive.model import Source
 from wparchive.sources.discover import Fetched, Locator
 from wparchive.sources.inputs import iter_input
-from wparchive.sources.wxr import rest_base_of
+from wparchive.sources.wxr import WxrPost, rest_base_of
 
 
 @dataclass
@@ -23,11 +24,12 @@ class TargetResult:
     result: CaptureResult | None = None
     error: WparchiveError | None = None
     warning: str | None = None
+    comments: CommentsResult | None = None
 
     @property
     def line(self) -> str:
         if self.result is not None:
-            return self.result.line
+            return self.result.line + (f"\n{self.comments.line}" if self.comments is not None else "")
         return f"failed {self.target}: {self.error}"
 
 
@@ -40,7 +42,7 @@ def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureR
                            rest_base=fetched.rest_base)
 
 
-def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
+def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterator[TargetResult]:
     """Import every post of a saved dump or export file as snapshots whose source is that file."""
     path = "<stdin>" if target == "-" else str(Path(target).resolve())
     for event in iter_input(target):
@@ -61,23 +63,38 @@ def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
         except ValueError as exc:  # urlsplit's verdict on a malformed URL ("Invalid IPv6 URL")
             yield TargetResult(target, error=InputError(f"{target} is not a valid URL ({exc}); check it"))
             continue
-        yield TargetResult(target, result=result)
+        stored = None
+        if comments and isinstance(item, WxrPost):  # an export holds every comment, whatever its status
+            stored = capture_comments(archive, result.snapshot.key, item.comments, {"kind": "wxr", "path": path},
+                                      "all")
+        yield TargetResult(target, result=result, comments=stored)
 
 
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
                     site: str | None = None, type_: str | None = None, revisions: bool = False,
-                    autosaves: bool = False) -> Iterator[TargetResult]:
+                    autosaves: bool = False, comments: bool = False) -> Iterator[TargetResult]:
     """Capture each target in turn; a failure is reported and the next target still runs."""
     for target in targets:
         try:
             if is_dump_path(target):
-                yield from import_dump(archive, target)
+                yield from import_dump(archive, target, comments)
                 continue
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")
             fetched = locator.fetch(target, site=site, type_=type_)
             if revisions:  # first, so that history keeps each text's earliest date
                 import_revisions(archive, locator, fetched, autosaves)
-            yield TargetResult(target, result=capture_fetched(archive, fetched, target))
+            result = capture_fetched(archive, fetched, target)
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
+            continue
+        if not comments:
+            yield TargetResult(target, result=result)
+            continue
+        try:  # the post is archived already; a failure here is the comments' alone
+            stored = archive_post_comments(archive, locator.client, fetched.api, result.snapshot.key)
+        except WparchiveError as exc:
+            yield TargetResult(target, result=result)
+            yield TargetResult(target, error=type(exc)(f"comments of {result.snapshot.key.ref}: {exc}"))
+            continue
+        yield TargetResult(target, result=result, comments=stored)

@@ -36,6 +36,9 @@ FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
 LOCK_NAME = ".lock"
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
+COMMENTS_DIR = "comments"  # a post's comments, versioned apart from it: <post>/comments/<snapshot>/
+COMMENT_FILES = ("comments.json", "comments.txt")
+COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progress, one per site
 _SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -271,6 +274,21 @@ class Archive:
     def post_dir(self, key: PostKey) -> Path:
         return self.root / key.host / key.rest_base / str(key.id)
 
+    def comments_dir(self, key: PostKey) -> Path:
+        """Where a post's comment snapshots live (named like post snapshots, and as immutable)."""
+        return self.post_dir(key) / COMMENTS_DIR
+
+    def comments_state_path(self, site_url: str) -> Path:
+        """Where whole-site comment runs keep how far they have listed."""
+        return self.root / host_folder(site_url) / COMMENTS_STATE_NAME
+
+    def comment_snapshots(self, key: PostKey) -> list[Path]:
+        """A post's comment snapshot folders, oldest first."""
+        folder = self.comments_dir(key)
+        if not folder.is_dir():
+            return []
+        return sorted(c for c in folder.iterdir() if _SNAPSHOT_NAME.match(c.name) and c.is_dir())
+
     def versions(self, key: PostKey) -> list[Snapshot]:
         """Every stored version of one post, oldest first."""
         post_dir = self.post_dir(key)
@@ -323,6 +341,10 @@ class Archive:
                 elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
                     checked += 1
                     problems.extend(_verify_snapshot(child))
+                elif child.name == COMMENTS_DIR and child.is_dir():
+                    count, found = _verify_comments(child)
+                    checked += count
+                    problems.extend(found)
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
@@ -372,7 +394,20 @@ def _content_hash_of(snapshot: Snapshot) -> str | None:
         return None
 
 
-def _verify_snapshot(folder: Path) -> list[Problem]:
+def _verify_comments(folder: Path) -> tuple[int, list[Problem]]:
+    checked, problems = 0, []
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith(TMP_PREFIX):
+            problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; safe to delete"))
+        elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
+            checked += 1
+            problems.extend(_verify_snapshot(child, COMMENT_FILES))
+        else:
+            problems.append(Problem(child, "unexpected", "not a comment snapshot folder"))
+    return checked, problems
+
+
+def _verify_snapshot(folder: Path, allowed: tuple[str, ...] = FILES) -> list[Problem]:
     try:
         meta = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
         manifest = meta["files"]
@@ -384,7 +419,7 @@ def _verify_snapshot(folder: Path) -> list[Problem]:
     for name, expected in sorted(manifest.items()):
         path = folder / str(name)
         # A tampered manifest must not make verify read devices, FIFOs or files outside the folder.
-        if not isinstance(expected, dict) or name not in FILES:
+        if not isinstance(expected, dict) or name not in allowed:
             problems.append(Problem(path, "unexpected", "not a file a snapshot holds"))
             continue
         try:

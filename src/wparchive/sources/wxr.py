@@ -20,6 +20,7 @@ from lxml import etree
 
 from wparchive.errors import InputError
 from wparchive.model import Post, clean_str
+from wparchive.sources.comments import Comment
 
 HINT = "expected a WordPress export file (WXR, from Tools > Export or `wp export`)"
 # Every WXR version (1.0, 1.1, 1.2) puts its elements in a namespace under this prefix.
@@ -143,25 +144,6 @@ class MediaItem:
 
 
 @dataclass
-class Comment:
-    """One comment on a post, as the export holds it (e-mail addresses and IPs are left out)."""
-
-    id: int | None
-    parent: int | None
-    author: str
-    author_url: str
-    date_gmt: str | None
-    status: str  # "approved", "hold", "spam", "trash"
-    type: str
-    content_raw: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "parent": self.parent, "author_name": self.author, "author_url": self.author_url,
-                "date_gmt": self.date_gmt, "status": self.status, "type": self.type,
-                "content": {"raw": self.content_raw}}
-
-
-@dataclass
 class WxrPost:
     """One post read from an export, with the JSON object stored as its response.json."""
 
@@ -235,14 +217,16 @@ def _fields(item: Any) -> tuple[dict[str, str], list[tuple[str, str, str]], list
     return fields, terms, comments
 
 
-def _comment(el: Any) -> Comment:
-    f = {f"{_local(c.tag)[1]}": _text(c) for c in el}
+def _comment(el: Any, post_id: int | None) -> Comment:
+    # Only these fields are read: the e-mail address and IP an export also holds are never kept.
+    f = {_local(c.tag)[1]: _text(c) for c in el}
     return Comment(
-        id=_int(f.get("comment_id", "")), parent=_int(f.get("comment_parent", "")) or None,
+        id=_int(f.get("comment_id", "")), post=post_id, parent=_int(f.get("comment_parent", "")) or None,
         author=f.get("comment_author", ""), author_url=f.get("comment_author_url", ""),
         date_gmt=_gmt(f.get("comment_date_gmt", "")),
         status=_COMMENT_STATUS.get(f.get("comment_approved", ""), f.get("comment_approved", "")),
-        type=f.get("comment_type", "") or "comment", content_raw=f.get("comment_content", ""))
+        type=f.get("comment_type", "") or "comment", content_html=f.get("comment_content", ""),
+        content_is_raw=True)
 
 
 def rest_base_of(post_type: str) -> str:
@@ -363,7 +347,7 @@ def read_wxr(raw: IO[bytes], name: str) -> Iterator[WxrEvent]:
             elif depth == 2 and local == "item":
                 items += 1
                 fields, terms, comment_els = _fields(el)
-                comments = [_comment(c) for c in comment_els]
+                comments = [_comment(c, _int(fields.get("wp:post_id", ""))) for c in comment_els]
                 el.clear()
                 while el.getprevious() is not None:  # drop what was read before it: flat memory
                     del channel[0]
