@@ -115,7 +115,7 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
                 warn(item.warning)
                 continue
             results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet:
+            if (item.error is None or len(targets) > 1 or len(results) > 1) and not quiet:
                 click.echo(item.line)
     failed = [r for r in results if r.error is not None]
     if not failed:
