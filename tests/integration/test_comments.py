@@ -88,6 +88,13 @@ def test_a_new_comment_is_a_comment_version_not_a_post_version(wordpress, tmp_pa
     assert len(comment_folders(tmp_path, wordpress, post["id"])) == 2
     first = run("show", "--archive", str(tmp_path), f"{ref}@1", "--comments")
     assert "Two" not in first.stdout and "One" in first.stdout
+    diff = run("diff", "--archive", str(tmp_path), ref, "--comments", "--color", "never")
+    assert diff.exit_code == 1
+    added = [line for line in diff.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert [line.split(" · ")[0] for line in added if " · " in line] == ["+Reader Two"]
+    assert "+  Two" in added
+    same = run("diff", "--archive", str(tmp_path), f"{ref}@2", f"{ref}@latest", "--comments")
+    assert same.exit_code == 0 and same.stdout == ""
 
 
 def test_whole_site_comments_are_listed_in_pages_and_incrementally(wordpress, thread, tmp_path):
