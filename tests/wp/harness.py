@@ -178,6 +178,11 @@ class WordPress:
             data["parent"] = int(parent)
         return self._call("POST", "/wp/v2/comments", json=data)
 
+    def upload_media(self, filename: str, data: bytes, content_type: str) -> dict:
+        """Upload a file to the media library (as the editor's "Add media" does); returns the attachment."""
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": content_type}
+        return self._call("POST", "/wp/v2/media", data=data, headers=headers)
+
     def export_wxr(self, out: Path | str) -> Path:
         """Write a WordPress export file of the whole site with WordPress's own `export_wp()`
         (what Tools > Export downloads), run through PHP in the site's folder."""

@@ -25,6 +25,7 @@ class TargetResult:
     error: WparchiveError | None = None
     warning: str | None = None
     comments: CommentsResult | None = None
+    fetched: Fetched | None = None  # for a live capture: where it came from (the media step needs it)
 
     @property
     def line(self) -> str:
@@ -89,12 +90,12 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
             yield TargetResult(target, error=exc)
             continue
         if not comments:
-            yield TargetResult(target, result=result)
+            yield TargetResult(target, result=result, fetched=fetched)
             continue
         try:  # the post is archived already; a failure here is the comments' alone
             stored = archive_post_comments(archive, locator.client, fetched.api, result.snapshot.key)
         except WparchiveError as exc:
-            yield TargetResult(target, result=result)
+            yield TargetResult(target, result=result, fetched=fetched)
             yield TargetResult(target, error=type(exc)(f"comments of {result.snapshot.key.ref}: {exc}"))
             continue
-        yield TargetResult(target, result=result, comments=stored)
+        yield TargetResult(target, result=result, comments=stored, fetched=fetched)

@@ -39,6 +39,8 @@ STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
 COMMENTS_DIR = "comments"  # a post's comments, versioned apart from it: <post>/comments/<snapshot>/
 COMMENT_FILES = ("comments.json", "comments.txt")
 COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progress, one per site
+MEDIA_ROOT = ".media"  # the archive's media files by sha256 (archive/media.py), shared by every site
+MEDIA_LISTS = "media"  # <post>/media/<snapshot name>.json: the media one snapshot uses
 _SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -282,6 +284,22 @@ class Archive:
         """Where whole-site comment runs keep how far they have listed."""
         return self.root / host_folder(site_url) / COMMENTS_STATE_NAME
 
+    def media_root(self) -> Path:
+        return self.root / MEDIA_ROOT
+
+    def media_blob_path(self, digest: str) -> Path:
+        """Where the media file with this sha256 is kept (two-character fan-out, like git's objects)."""
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise InputError(f"{digest!r} is not a sha256")
+        return self.media_root() / digest[:2] / digest
+
+    def media_index_path(self) -> Path:
+        return self.media_root() / "index.json"
+
+    def media_list_path(self, snapshot: Snapshot) -> Path:
+        """The list of media one snapshot uses (kept beside the immutable snapshot, named after it)."""
+        return self.post_dir(snapshot.key) / MEDIA_LISTS / f"{snapshot.name}.json"
+
     def comment_snapshots(self, key: PostKey) -> list[Path]:
         """A post's comment snapshot folders, oldest first."""
         folder = self.comments_dir(key)
@@ -341,6 +359,8 @@ class Archive:
                 elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
                     checked += 1
                     problems.extend(_verify_snapshot(child))
+                elif child.name == MEDIA_LISTS and child.is_dir():
+                    pass  # media lists: checked with the media store (archive/media.py verify_media)
                 elif child.name == COMMENTS_DIR and child.is_dir():
                     count, found = _verify_comments(child)
                     checked += count

@@ -15,6 +15,7 @@ from wparchive.archive.capture import capture_targets, is_dump_path
 from wparchive.archive.comments import archive_site_comments
 from wparchive.archive.site import SiteArchiver, since_date
 from wparchive.archive.store import Archive
+from wparchive.cli.media import MediaRun, media_options, parse_size
 from wparchive.cli.options import archive_option, fail, make_client, network_options, warn
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, WparchiveError
 from wparchive.sources.discover import Locator
@@ -37,13 +38,15 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--autosaves", is_flag=True, help="With --revisions: import autosaves too.")
 @click.option("--comments", is_flag=True,
               help="Also keep the posts' comments (approved ones; every status with --user), versioned apart.")
+@media_options
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
 @click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
-                since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, user: str | None,
+                since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
+                media_hosts: tuple[str, ...], media_max_size: str, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
                 quiet: bool, as_json: bool) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
@@ -66,6 +69,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
         wparchive archive --comments example.WordPress.2024-05-01.xml
         wparchive archive --site https://example.com --all --comments
+        wparchive archive --media --media-host cdn.example.com https://example.com/2024/05/some-post/
     """
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
@@ -84,14 +88,18 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if revisions and not user:
         raise InputError("--revisions needs credentials (WordPress shows revisions only to editors): "
                          "add --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
+    max_size = parse_size(media_max_size)
+    if (media_hosts or media_max_size != "50M") and not media:
+        raise click.UsageError("--media-host and --media-max-size go with --media")
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         if all_:
             assert site is not None
             client = make_client(user, site, timeout, retries, delay)
             locator = Locator(client, post_password=post_password)
+            keeper = MediaRun(archive, client, site, media_hosts, max_size, quiet or as_json) if media else None
             code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
-                                 quiet, as_json)
+                                 quiet, as_json, keeper)
             if comments and code != EXIT_INTERRUPTED:
                 code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json))
             return code
@@ -100,13 +108,21 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
             locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
-        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, comments)
+        keeper = None
+        if media:
+            if locator is None:
+                raise click.UsageError("--media fetches files from the site; it goes with URLs or --site, "
+                                       "not with saved files alone")
+            keeper = MediaRun(archive, locator.client, site or "", media_hosts, max_size, quiet)
+        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, comments,
+                                keeper)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
-                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False) -> int:
+                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False,
+                     keeper: MediaRun | None = None) -> int:
     results = []
     with archive.lock():
         for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
@@ -117,9 +133,12 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
             results.append(item)
             if (item.error is None or len(targets) > 1 or len(results) > 1) and not quiet:
                 click.echo(item.line)
+            if keeper is not None and item.result is not None and item.fetched is not None:
+                keeper.site = item.fetched.site
+                keeper.keep(item.result.snapshot, item.fetched.api)
     failed = [r for r in results if r.error is not None]
     if not failed:
-        return 0
+        return EXIT_PARTIAL if keeper is not None and keeper.failures else 0
     if len(results) == 1:
         raise failed[0].error  # type: ignore[misc]
     if len(failed) < len(results):
@@ -148,7 +167,7 @@ def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: 
 
 
 def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
-                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool) -> int:
+                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, keeper: MediaRun | None = None) -> int:
     cutoff = since_date(since) if since else None
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     bar: Any = None
@@ -165,6 +184,10 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
             bar.update(1, line)
         elif not quiet and not as_json:
             click.echo(line)
+        if keeper is not None and result is not None:
+            if keeper.api is None:
+                keeper.api = locator.api_root(site)
+            keeper.keep(result.snapshot)
 
     archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total)
     try:
@@ -182,4 +205,4 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")
         return EXIT_INTERRUPTED
-    return EXIT_PARTIAL if summary.failed else 0
+    return EXIT_PARTIAL if summary.failed or (keeper is not None and keeper.failures) else 0

@@ -8,6 +8,7 @@ import click
 
 from wparchive.archive.comments import comment_snapshot
 from wparchive.archive.history import list_posts, log_entries
+from wparchive.archive.media import local_markdown, verify_media
 from wparchive.archive.refs import resolve_post, resolve_snapshot, split_version
 from wparchive.archive.store import Archive
 from wparchive.cli.options import archive_option
@@ -49,8 +50,10 @@ COMMENT_SHOW_FILES = {"text": "comments.txt", "markdown": "comments.txt", "json"
               help="text (post.txt), markdown (post.md), json (the response as received), meta (snapshot.json).")
 @click.option("--comments", "comments", is_flag=True,
               help="Print the post's archived comments as a thread instead (@V picks their version).")
+@click.option("--local-media", "local_media", is_flag=True,
+              help="With --format markdown: image and file URLs point to the files archived with --media.")
 @archive_option
-def show_cmd(ref: str, fmt: str, comments: bool, archive_dir: Path) -> int:
+def show_cmd(ref: str, fmt: str, comments: bool, local_media: bool, archive_dir: Path) -> int:
     """Print one stored version of a post (the latest unless @V says otherwise).
 
     @V is @1 (the oldest), @N, @latest, @-1 (one before the latest), or a timestamp prefix such as
@@ -62,7 +65,10 @@ def show_cmd(ref: str, fmt: str, comments: bool, archive_dir: Path) -> int:
         wparchive show example.com/posts/7660@1 --format markdown
         wparchive show example.com/posts/7660@-1 --format meta
         wparchive show example.com/posts/7660 --comments
+        wparchive show example.com/posts/7660 --format markdown --local-media > post.md
     """
+    if local_media and (fmt != "markdown" or comments):
+        raise click.UsageError("--local-media goes with --format markdown (and not --comments)")
     if comments:
         archive = Archive(archive_dir)
         post_ref, spec = split_version(ref)
@@ -73,7 +79,11 @@ def show_cmd(ref: str, fmt: str, comments: bool, archive_dir: Path) -> int:
         except OSError as exc:
             raise InputError(f"{folder / name}: {exc.strerror or exc}; run 'wparchive verify'") from None
         return 0
-    snapshot = resolve_snapshot(Archive(archive_dir), ref)
+    archive = Archive(archive_dir)
+    snapshot = resolve_snapshot(archive, ref)
+    if local_media:
+        click.echo(local_markdown(archive, snapshot), nl=False)
+        return 0
     data = snapshot.read_bytes(SHOW_FILES[fmt])
     click.echo(data, nl=False)
     return 0
@@ -111,7 +121,10 @@ def verify_cmd(archive_dir: Path) -> int:
     if not archive_dir.is_dir():
         raise InputError(f"{archive_dir} is not an archive folder; check --archive")
     checked, problems = archive.verify()
+    media_checked, media_problems = verify_media(archive)
+    problems += media_problems
     for problem in problems:
         click.echo(problem.line(archive.root))
-    click.echo(f"{checked} snapshots checked, {len(problems)} problems")
+    media = f", {media_checked} media files" if media_checked else ""
+    click.echo(f"{checked} snapshots{media} checked, {len(problems)} problems")
     return EXIT_DIFFERENT if problems else 0
