@@ -9,7 +9,7 @@ import pytest
 import responses
 from click.testing import CliRunner
 
-from tests.archive.test_capture_mock import REST, add, slept, web, wp_post  # noqa: F401 - fixtures
+from tests.archive.test_capture_mock import REST, add, wp_post
 from wparchive.cli import cli
 from wparchive.render.comments import comments_hash, render_thread
 from wparchive.sources.comments import Comment
@@ -31,7 +31,7 @@ def archive(tmp_path, *args):
     return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path), *args], env=env)
 
 
-def test_comments_are_read_page_by_page(tmp_path, web):  # noqa: F811
+def test_comments_are_read_page_by_page(tmp_path, web):
     add(web, REST, json.dumps(wp_post()).encode())
     page1 = [comment(i) for i in range(1, 101)]
     add(web, COMMENTS, json.dumps(page1).encode(), headers=[("X-WP-TotalPages", "2"), ("X-WP-Total", "101")],
@@ -45,7 +45,7 @@ def test_comments_are_read_page_by_page(tmp_path, web):  # noqa: F811
     assert [c.request.url.split("?")[0] for c in web.calls].count(COMMENTS) == 2
 
 
-def test_a_failing_comments_route_fails_the_comments_not_the_post(tmp_path, web, slept):  # noqa: F811
+def test_a_failing_comments_route_fails_the_comments_not_the_post(tmp_path, web, slept):
     add(web, REST, json.dumps(wp_post()).encode())
     add(web, COMMENTS, b"<html><body>Blocked</body></html>", ctype="text/html")
     result = archive(tmp_path, "--comments", REST)
@@ -57,7 +57,7 @@ def test_a_failing_comments_route_fails_the_comments_not_the_post(tmp_path, web,
     assert not (tmp_path / "example.com" / "posts" / "7660" / "comments").exists()
 
 
-def test_a_comments_route_answering_500_is_reported_after_retries(tmp_path, web, slept):  # noqa: F811
+def test_a_comments_route_answering_500_is_reported_after_retries(tmp_path, web, slept):
     add(web, REST, json.dumps(wp_post()).encode())
     for _ in range(3):
         add(web, COMMENTS, b'{"code":"oops","message":"down"}', status=503)

@@ -172,7 +172,7 @@ def archive_media(archive: Archive, client: Client, api: ApiRoot | None, snapsho
                 entries[url] = {k: known[k] for k in ("sha256", "size", "type")}
                 result.reused += 1
                 continue
-            got = download(client, url, store.root, max_size)
+            got = download(client, url, store.root, max_size, lambda u: allowed(u, site_url, hosts))
             if got.error is not None or got.path is None or got.sha256 is None:
                 entries[url] = {"error": got.error, "http_status": got.status}
                 result.missing.append(f"{url}: {got.error}")

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import requests
 
 from wparchive.sources.rest import Client, _short, redact_url
 
 CHUNK = 1 << 16
+MAX_REDIRECTS = 5
 
 
 @dataclass
@@ -31,16 +34,33 @@ class Download:
     error: str | None = None
 
 
-def download(client: Client, url: str, into: Path, max_size: int) -> Download:
+def _get(client: Client, url: str, allowed: Callable[[str], bool]) -> requests.Response | str:
+    """The response, following redirects only to where `allowed` says (never to another host unasked)."""
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            response = client.session.get(url, stream=True, timeout=client.timeout, allow_redirects=False,
+                                          headers={"Accept": "*/*"})
+        except requests.exceptions.RequestException as exc:
+            return f"cannot download: {_short(exc)}"
+        if not response.is_redirect:
+            return response
+        target = urljoin(url, response.headers.get("Location", ""))
+        response.close()
+        if not allowed(target):
+            return f"redirected to {redact_url(target)}, which is not the site's uploads (see --media-host)"
+        url = target
+    return "too many redirects"
+
+
+def download(client: Client, url: str, into: Path, max_size: int,
+             allowed: Callable[[str], bool] = lambda _: True) -> Download:
     """GET `url` into a new temporary file in the folder `into`; failures are returned, not raised."""
     result = Download(url)
     into.mkdir(parents=True, exist_ok=True)
     tmp = into / f".download-{os.getpid()}-{os.urandom(4).hex()}.tmp"
-    try:
-        response = client.session.get(url, stream=True, timeout=client.timeout,
-                                      headers={"Accept": "*/*"})
-    except requests.exceptions.RequestException as exc:
-        result.error = f"cannot download: {_short(exc)}"
+    response = _get(client, url, allowed)
+    if isinstance(response, str):
+        result.error = response
         return result
     with response:
         result.status = response.status_code
@@ -75,7 +95,3 @@ def download(client: Client, url: str, into: Path, max_size: int) -> Download:
         return result
     result.sha256, result.size, result.path = digest.hexdigest(), size, tmp
     return result
-
-
-def shown(url: str) -> str:
-    return redact_url(url)
