@@ -148,3 +148,34 @@ def test_xml_that_is_not_wxr_is_an_error():
     with pytest.raises(InputError, match="is XML but not a WordPress export"):
         events(b'<?xml version="1.0"?><rss><channel><title>feed</title>'
                b'<x xmlns:wp="http://wordpress.org/export/1.2/"/></channel></rss>')
+
+
+def test_export_comments_are_archived_apart_and_verified(tmp_path):
+    archive = tmp_path / "archive"
+    result = CliRunner().invoke(cli, ["archive", "--archive", str(archive), "--comments", str(AWKWARD)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == ["new blog.example.org/posts/10 v1",
+                                              "new comments blog.example.org/posts/10 (1 comment)"]
+    [folder] = (archive / "blog.example.org" / "posts" / "10" / "comments").iterdir()
+    assert (folder / "comments.txt").read_text() == "Bob · 2024-05-03 10:00 UTC\n  Nice post\n"
+    stored = (folder / "comments.json").read_text()
+    assert "bob@example.org" not in stored and "192.0.2.1" not in stored
+    assert json.loads((folder / "snapshot.json").read_text())["source"] == {"kind": "wxr", "path": str(AWKWARD)}
+    clean = CliRunner().invoke(cli, ["verify", "--archive", str(archive)])
+    assert clean.exit_code == 0 and clean.stdout == "12 snapshots checked, 0 problems\n"
+    (folder / "comments.txt").write_text("Bob · 2024-05-03 10:00 UTC\n  Nice post, edited\n")
+    tampered = CliRunner().invoke(cli, ["verify", "--archive", str(archive)])
+    assert tampered.exit_code == 1
+    assert tampered.stdout.splitlines() == [
+        f"mismatch: blog.example.org/posts/10/comments/{folder.name}/comments.txt: sha256 or size differs "
+        "from snapshot.json", "12 snapshots checked, 1 problems"]
+
+
+def test_archive_of_xml_that_is_not_an_export_is_exit_2(tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>')
+    result = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"error: {path} is XML but not a WordPress export (no WXR namespace); expected a "
+                             "saved REST API dump (JSON) or a WordPress export file (WXR, from Tools > Export)\n")

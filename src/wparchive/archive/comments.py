@@ -22,14 +22,18 @@ from typing import Any
 
 from wparchive import __version__
 from wparchive.archive.store import (
+    _SNAPSHOT_NAME,
     _TIME_FORMAT,
+    COMMENT_FILES,
     SCHEMA,
     TMP_PREFIX,
     Archive,
     PostKey,
+    Problem,
     host_folder,
     sha256,
     utc_now,
+    verify_snapshot,
 )
 from wparchive.errors import InputError
 from wparchive.fsutil import atomic_write, fsync_dir, write_file
@@ -192,6 +196,24 @@ def archive_site_comments(archive: Archive, client: Client, api: ApiRoot, site: 
     if new_state != state:
         atomic_write(state_path, (json.dumps(new_state) + "\n").encode())
     return summary
+
+
+def verify_comments(archive: Archive) -> tuple[int, list[Problem]]:
+    """Re-hash every comment snapshot against its manifest, and find interrupted writes."""
+    checked, problems = 0, []
+    for key in archive.posts():
+        folder = archive.comments_dir(key)
+        if not folder.is_dir():
+            continue
+        for child in sorted(folder.iterdir()):
+            if child.name.startswith(TMP_PREFIX):
+                problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; safe to delete"))
+            elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
+                checked += 1
+                problems.extend(verify_snapshot(child, COMMENT_FILES))
+            else:
+                problems.append(Problem(child, "unexpected", "not a comment snapshot folder"))
+    return checked, problems
 
 
 def comment_snapshot(archive: Archive, key: PostKey, spec: str | None = None) -> Path:

@@ -4,6 +4,9 @@
 
 A snapshot is written into a temporary folder beside its final place and renamed into place only
 when every file is written and fsynced, so a crash leaves either nothing or a whole snapshot.
+
+Past 400 lines for a reason: this module owns every path inside the archive (snapshots, state files,
+comment snapshots, media store and lists), so that no other module composes one.
 """
 
 from __future__ import annotations
@@ -358,13 +361,9 @@ class Archive:
                                                            "safe to delete"))
                 elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
                     checked += 1
-                    problems.extend(_verify_snapshot(child))
-                elif child.name == MEDIA_LISTS and child.is_dir():
-                    pass  # media lists: checked with the media store (archive/media.py verify_media)
-                elif child.name == COMMENTS_DIR and child.is_dir():
-                    count, found = _verify_comments(child)
-                    checked += count
-                    problems.extend(found)
+                    problems.extend(verify_snapshot(child))
+                elif child.name in (COMMENTS_DIR, MEDIA_LISTS) and child.is_dir():
+                    pass  # checked by archive/comments.py and archive/media.py (`wparchive verify` runs all)
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
@@ -414,20 +413,8 @@ def _content_hash_of(snapshot: Snapshot) -> str | None:
         return None
 
 
-def _verify_comments(folder: Path) -> tuple[int, list[Problem]]:
-    checked, problems = 0, []
-    for child in sorted(folder.iterdir()):
-        if child.name.startswith(TMP_PREFIX):
-            problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; safe to delete"))
-        elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
-            checked += 1
-            problems.extend(_verify_snapshot(child, COMMENT_FILES))
-        else:
-            problems.append(Problem(child, "unexpected", "not a comment snapshot folder"))
-    return checked, problems
-
-
-def _verify_snapshot(folder: Path, allowed: tuple[str, ...] = FILES) -> list[Problem]:
+def verify_snapshot(folder: Path, allowed: tuple[str, ...] = FILES) -> list[Problem]:
+    """Re-hash one snapshot folder's files against its manifest (`allowed`: the file names it may hold)."""
     try:
         meta = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
         manifest = meta["files"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from wparchive.archive.comments import comment_snapshot
+from wparchive.archive.comments import comment_snapshot, verify_comments
 from wparchive.archive.history import list_posts, log_entries
 from wparchive.archive.media import local_markdown, verify_media
 from wparchive.archive.refs import resolve_post, resolve_snapshot, split_version
@@ -121,8 +121,10 @@ def verify_cmd(archive_dir: Path) -> int:
     if not archive_dir.is_dir():
         raise InputError(f"{archive_dir} is not an archive folder; check --archive")
     checked, problems = archive.verify()
+    comments_checked, comment_problems = verify_comments(archive)
     media_checked, media_problems = verify_media(archive)
-    problems += media_problems
+    checked += comments_checked
+    problems += comment_problems + media_problems
     for problem in problems:
         click.echo(problem.line(archive.root))
     media = f", {media_checked} media files" if media_checked else ""

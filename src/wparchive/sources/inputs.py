@@ -68,6 +68,10 @@ def iter_input(path: str) -> Iterator[InputEvent]:
             for event in read_wxr(_Prefixed(head, f), name):
                 yield InputEvent(event.post, event.media, event.warning, kind="wxr")
             return
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+        if start.startswith((b"<?xml", b"<rss")) and b"<html" not in start:
+            raise InputError(f"{name} is XML but not a WordPress export (no WXR namespace); expected a saved "
+                             "REST API dump (JSON) or a WordPress export file (WXR, from Tools > Export)")
         rest: Any = f.read()
         dump = read_dump(head + rest, name)
         for warning in dump.warnings:
