@@ -70,6 +70,10 @@ def test_archive_files_an_export_by_its_base_site_url_and_post_type(tmp_path):
     meta = json.loads((snap / "snapshot.json").read_text())
     assert meta["source"] == {"kind": "wxr", "path": str(AWKWARD), "api_url": None, "http_status": None,
                               "etag": None, "last_modified": None}
+    items = json.loads((tmp_path / "blog.example.org" / "media-items.json").read_text())["items"]
+    assert items == [{"id": 30, "url": "https://blog.example.org/wp-content/uploads/2024/05/photo.jpg",
+                      "title": "Photo", "parent": 10, "date_gmt": "2024-05-01T10:00:00", "source": str(AWKWARD)}]
+    assert not (tmp_path / "blog.example.org" / "attachment").exists()  # not filed as a post
     again = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path), str(AWKWARD)])
     assert again.stdout.splitlines()[0] == "unchanged blog.example.org/posts/10"
     assert CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path)]).exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,11 @@ from wparchive.archive.comments import CommentsResult, archive_post_comments, ca
 from wparchive.archive.site import import_revisions
 from wparchive.archive.store import Archive, CaptureResult
 from wparchive.errors import InputError, WparchiveError
+from wparchive.fsutil import atomic_write
 from wparchive.model import Source
 from wparchive.sources.discover import Fetched, Locator
 from wparchive.sources.inputs import iter_input
-from wparchive.sources.wxr import WxrPost, rest_base_of
+from wparchive.sources.wxr import MediaItem, WxrPost, rest_base_of
 
 
 @dataclass
@@ -46,14 +48,19 @@ def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureR
 def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterator[TargetResult]:
     """Import every post of a saved dump or export file as snapshots whose source is that file."""
     path = "<stdin>" if target == "-" else str(Path(target).resolve())
+    attachments: list[MediaItem] = []
+    site_url = None
     for event in iter_input(target):
+        if event.media is not None:
+            attachments.append(event.media)
+            continue
         if event.warning is not None:
             yield TargetResult(target, warning=event.warning)
             continue
         item = event.post
         if item is None:
             continue
-        site_url = getattr(item, "site_url", None)  # an export says which site it is from
+        site_url = getattr(item, "site_url", None) or site_url  # an export says which site it is from
         rest_base = rest_base_of(item.post.type) if event.kind == "wxr" else None
         try:
             result = archive.capture(item.post, Source(event.kind, path=path), item.raw, salvage=item.salvage,
@@ -69,6 +76,24 @@ def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterat
             stored = capture_comments(archive, result.snapshot.key, item.comments, {"kind": "wxr", "path": path},
                                       "all")
         yield TargetResult(target, result=result, comments=stored)
+    if attachments and site_url:
+        record_attachments(archive, site_url, attachments, path)
+
+
+def record_attachments(archive: Archive, site_url: str, items: list[MediaItem], path: str) -> None:
+    """An export's attachments, kept as media items of the site (merged by id with earlier imports)."""
+    target = archive.media_items_path(site_url)
+    with archive.lock():
+        try:
+            known = json.loads(target.read_text(encoding="utf-8")).get("items", [])
+        except (OSError, ValueError, AttributeError):
+            known = []
+        by_id = {item.get("id"): item for item in known if isinstance(item, dict)}
+        for item in items:
+            by_id[item.id] = {"id": item.id, "url": item.url, "title": item.title, "parent": item.parent,
+                              "date_gmt": item.date_gmt, "source": path}
+        ordered = sorted(by_id.values(), key=lambda item: (item.get("id") is None, item.get("id") or 0))
+        atomic_write(target, (json.dumps({"items": ordered}, ensure_ascii=False, indent=2) + "\n").encode())
 
 
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,

@@ -299,6 +299,10 @@ class Archive:
     def media_index_path(self) -> Path:
         return self.media_root() / "index.json"
 
+    def media_items_path(self, site_url: str) -> Path:
+        """A site's attachments as an export file lists them (id, URL, title, parent post, date)."""
+        return self.root / host_folder(site_url) / "media-items.json"
+
     def media_list_path(self, snapshot: Snapshot) -> Path:
         """The list of media one snapshot uses (kept beside the immutable snapshot, named after it)."""
         return self.post_dir(snapshot.key) / MEDIA_LISTS / f"{snapshot.name}.json"
