@@ -183,3 +183,14 @@ def test_archive_of_xml_that_is_not_an_export_is_exit_2(tmp_path):
     assert result.stdout == ""
     assert result.stderr == (f"error: {path} is XML but not a WordPress export (no WXR namespace); expected a "
                              "saved REST API dump (JSON) or a WordPress export file (WXR, from Tools > Export)\n")
+
+
+def test_multibyte_characters_across_read_chunks_are_not_repairs():
+    # Enough non-Latin text that UTF-8 sequences straddle the reader's 64 KiB chunks many times.
+    body = "Жёлтый 🌻 цветок. " * 20000
+    data = AWKWARD.read_bytes().replace("Без заголовка".encode(), body.encode())
+    found = events(data)
+    got = {e.post.post.id: e.post for e in found if e.post}
+    assert got[11].post.content_raw == f"<p>{body}</p>"
+    assert [e.warning for e in found if e.warning] == []
+    assert all(item.salvage is None for item in got.values())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -39,10 +40,19 @@ def looks_like_wxr(head: bytes) -> bool:
     return "<rss" in text and WP_NAMESPACE in text
 
 
-def _repair_decoding(error: UnicodeDecodeError) -> tuple[str, int]:
+_ACTIVE = threading.local()  # the stream being decoded, for the error handler to count its repairs
+
+
+def _repair_decoding(error: UnicodeError) -> tuple[str, int]:
     # Bytes that are not UTF-8 in a file that says it is: old exports are Windows-1252 in practice.
-    bad = error.object[error.start:error.end]
-    return bad.decode("cp1252", "replace"), error.end
+    # Only called for bytes that really are invalid: the incremental decoder joins characters split
+    # across chunks by itself.
+    assert isinstance(error, UnicodeDecodeError)
+    stream = getattr(_ACTIVE, "stream", None)
+    if stream is not None:
+        line = stream.lines + error.object.count(b"\n", 0, error.start)
+        stream.repairs.setdefault(line, [0, 0])[1] += error.end - error.start
+    return error.object[error.start:error.end].decode("cp1252", "replace"), error.end
 
 
 codecs.register_error("wparchive-wxr", _repair_decoding)
@@ -72,11 +82,10 @@ class _CleanStream:
             self.declared = m.group(3).decode("ascii").lower()
             head = head[: m.start(3)] + b"UTF-8" + head[m.end(3):]
             try:
-                codecs.lookup(self.declared)
-                encoding = self.declared
+                encoding = codecs.lookup(self.declared).name
             except LookupError:
                 encoding = "utf-8"
-            if encoding.replace("_", "-") not in ("utf-8", "utf8"):
+            if encoding != "utf-8":
                 # A declaration of Latin-1 over UTF-8 text is common (a plugin's header, a hand edit):
                 # believe the bytes when they decode as UTF-8 with non-ASCII in them.
                 try:
@@ -84,10 +93,9 @@ class _CleanStream:
                     if any(b > 127 for b in head):
                         encoding = "utf-8"
                 except UnicodeDecodeError as exc:
-                    if exc.start > len(head) - 4:  # only cut short at the end of the chunk
+                    if exc.reason == "unexpected end of data":  # cut short at the end of the chunk only
                         encoding = "utf-8"
         self._decoder = codecs.getincrementaldecoder(encoding)("wparchive-wxr")
-        self._strict = encoding == "utf-8"
         return head
 
     def read(self, size: int = _CHUNK) -> bytes:
@@ -97,38 +105,21 @@ class _CleanStream:
         if self._decoder is None:
             data = self._start(data)
         final = not data
-        text = self._decoder.decode(data, final)
+        _ACTIVE.stream = self
+        try:
+            text = self._decoder.decode(data, final)
+        finally:
+            _ACTIVE.stream = None
         if final:
             self.done = True
-        if self._strict:
-            self._count_redecoded(data, text)
         if _CONTROL.search(text):
-            lines = text.split("\n")
-            for offset, line in enumerate(lines):
+            for offset, line in enumerate(text.split("\n")):
                 found = len(_CONTROL.findall(line))
                 if found:
                     self.repairs.setdefault(self.lines + offset, [0, 0])[0] += found
             text = _CONTROL.sub("", text)
         self.lines += text.count("\n")
         return text.encode("utf-8")
-
-    def _count_redecoded(self, data: bytes, text: str) -> None:
-        # Cheap check first: a chunk that is valid UTF-8 on its own needed no repair.
-        try:
-            data.decode("utf-8")
-            return
-        except UnicodeDecodeError as exc:
-            if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-                return  # a character split across chunks; the incremental decoder joins it
-        line = self.lines
-        for part in data.split(b"\n"):
-            try:
-                part.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                if not (exc.start >= len(part) - 3 and exc.reason == "unexpected end of data"):
-                    bad = len(part) - len(part.decode("utf-8", "ignore").encode("utf-8"))
-                    self.repairs.setdefault(line, [0, 0])[1] += max(bad, 1)
-            line += 1
 
 
 @dataclass
