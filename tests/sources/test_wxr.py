@@ -194,3 +194,12 @@ def test_multibyte_characters_across_read_chunks_are_not_repairs():
     assert got[11].post.content_raw == f"<p>{body}</p>"
     assert [e.warning for e in found if e.warning] == []
     assert all(item.salvage is None for item in got.values())
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_wxr_versions_read_the_same(version):
+    data = AWKWARD.read_bytes().replace(b"export/1.2/", f"export/{version}/".encode())
+    old, new = posts(data), posts(AWKWARD.read_bytes())
+    assert sorted(old) == sorted(new)
+    assert all(old[i].post == new[i].post and old[i].raw == new[i].raw for i in new)
+    assert old[10].post.title_html == "Code with ]]> inside" and old[10].post.excerpt_html == "Short"
