@@ -166,13 +166,15 @@ def test_export_comments_are_archived_apart_and_verified(tmp_path):
     assert "bob@example.org" not in stored and "192.0.2.1" not in stored
     assert json.loads((folder / "snapshot.json").read_text())["source"] == {"kind": "wxr", "path": str(AWKWARD)}
     clean = CliRunner().invoke(cli, ["verify", "--archive", str(archive)])
-    assert clean.exit_code == 0 and clean.stdout == "12 snapshots checked, 0 problems\n"
+    assert clean.exit_code == 0 and clean.stdout == "7 snapshots checked, 0 problems\n"  # 6 posts, 1 thread
+    assert result.stdout.count("comments") == 1  # posts without comments get no empty comment folder
+    assert not (archive / "blog.example.org" / "posts" / "11" / "comments").exists()
     (folder / "comments.txt").write_text("Bob · 2024-05-03 10:00 UTC\n  Nice post, edited\n")
     tampered = CliRunner().invoke(cli, ["verify", "--archive", str(archive)])
     assert tampered.exit_code == 1
     assert tampered.stdout.splitlines() == [
         f"mismatch: blog.example.org/posts/10/comments/{folder.name}/comments.txt: sha256 or size differs "
-        "from snapshot.json", "12 snapshots checked, 1 problems"]
+        "from snapshot.json", "7 snapshots checked, 1 problems"]
 
 
 def test_archive_of_xml_that_is_not_an_export_is_exit_2(tmp_path):

@@ -32,7 +32,7 @@ class TargetResult:
     @property
     def line(self) -> str:
         if self.result is not None:
-            return self.result.line + (f"\n{self.comments.line}" if self.comments is not None else "")
+            return self.result.line + (f"\n{self.comments.line}" if self.comments and self.comments.line else "")
         return f"failed {self.target}: {self.error}"
 
 

@@ -45,13 +45,15 @@ from wparchive.sources.rest import Client, with_params
 
 @dataclass(frozen=True)
 class CommentsResult:
-    status: str  # "new" or "unchanged"
+    status: str  # "new", "unchanged", or "none" (no comments, and none archived before: nothing written)
     key: PostKey
     path: Path
     count: int
 
     @property
     def line(self) -> str:
+        if self.status == "none":
+            return ""
         what = f"{self.count} comment{'s' if self.count != 1 else ''}"
         if self.status == "new":
             return f"new comments {self.key.ref} ({what})"
@@ -74,11 +76,13 @@ def capture_comments(archive: Archive, key: PostKey, comments: list[Comment], so
     digest = comments_hash(comments)
     with archive.lock():
         folder = archive.comments_dir(key)
+        existing = archive.comment_snapshots(key)
+        if not comments and not existing:  # nothing to keep, and nothing kept before: no empty folder
+            return CommentsResult("none", key, folder, 0)
         folder.mkdir(parents=True, exist_ok=True)
         for child in folder.iterdir():  # under the lock, no one else is writing here
             if child.name.startswith(TMP_PREFIX) and child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
-        existing = archive.comment_snapshots(key)
         if existing and existing[-1].name.endswith("-" + digest[:12]) and _hash_of(existing[-1]) == digest:
             return CommentsResult("unchanged", key, existing[-1], len(comments))
         when = utc_now()
@@ -187,6 +191,8 @@ def archive_site_comments(archive: Archive, client: Client, api: ApiRoot, site: 
             merged.update({c.id: c for c in comments})
             comments = list(merged.values())
         result = capture_comments(archive, key, comments, source, scope)
+        if result.status == "none":
+            continue
         summary.results.append(result)
         if result.status == "new":
             summary.new += 1
