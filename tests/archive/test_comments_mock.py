@@ -105,3 +105,13 @@ def test_no_email_or_ip_is_kept_from_an_edit_context_comment():
 
 
 _ = responses
+
+
+def test_a_server_repeating_one_page_for_ever_does_not_loop(tmp_path, web):
+    add(web, REST, json.dumps(wp_post()).encode())
+    # Every page the same two comments, and a page count that never ends.
+    add(web, COMMENTS, json.dumps([comment(1), comment(2)]).encode(), headers=[("X-WP-TotalPages", "999999")])
+    result = archive(tmp_path, "--comments", REST)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == f"new comments {KEY} (2 comments)"
+    assert [c.request.url.split("?")[0] for c in web.calls].count(COMMENTS) == 2

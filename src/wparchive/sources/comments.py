@@ -86,6 +86,7 @@ def list_comments(client: Client, url: str, params: dict[str, Any], what: str) -
     statuses = [params.get("status")]
     if params.get("status") == "all":
         statuses += ["spam", "trash"]
+    seen: set[int] = set()
     for status in statuses:
         page = 1
         while True:
@@ -100,11 +101,19 @@ def list_comments(client: Client, url: str, params: dict[str, Any], what: str) -
             body = parse_json(response)
             if not isinstance(body, list):
                 raise RemoteError(f"{url} did not return a list of comments; is it a WordPress REST API?")
+            fresh = 0
             for obj in body:
                 if isinstance(obj, dict):
-                    yield Comment.from_api(obj)
+                    comment = Comment.from_api(obj)
+                    if comment.id is not None:
+                        if comment.id in seen:
+                            continue
+                        seen.add(comment.id)
+                    fresh += 1
+                    yield comment
             pages = response.headers.get("X-WP-TotalPages", "")
-            if not body or not pages.isdigit() or page >= int(pages):
+            # A page of nothing new ends the listing: a server repeating one page never loops us.
+            if not body or not fresh or not pages.isdigit() or page >= int(pages):
                 break
             page += 1
 
