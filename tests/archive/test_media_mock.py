@@ -59,7 +59,7 @@ def test_an_oversize_file_without_content_length_is_cut_at_the_cap(tmp_path, web
     result = archive(tmp_path, "--media-max-size", "1K", REST)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == f"media {KEY}: 1 downloaded, 0 already held, 1 missing"
-    stored = [p for p in (tmp_path / ".media").rglob("*") if p.is_file() and p.name != "index.json"]
+    stored = [p for p in (tmp_path / ".media").rglob("*") if p.is_file() and p.name != "index.jsonl"]
     assert [p.name for p in stored] == [hashlib.sha256(b"tiny").hexdigest()]
     assert not list((tmp_path / ".media").glob(".download-*"))
 

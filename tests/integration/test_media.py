@@ -93,7 +93,7 @@ def test_media_are_kept_once_by_hash_with_a_list_per_snapshot(wordpress, uploads
     other_ref = f"{uploads['host']}/posts/{uploads['other']['id']}"
     again = run("archive", "--archive", str(archive), "--media", uploads["other"]["link"])
     assert again.stdout.splitlines() == [f"new {other_ref} v1", f"media {other_ref}: 0 downloaded, 1 already held"]
-    assert len([p for p in (archive / ".media").rglob("*") if p.is_file() and p.name != "index.json"]) == 2
+    assert len([p for p in (archive / ".media").rglob("*") if p.is_file() and p.name != "index.jsonl"]) == 2
     # A re-run of an unchanged post fetches no media at all.
     rerun = run("archive", "--archive", str(archive), "--media", uploads["post"]["link"])
     assert rerun.stdout.splitlines() == [f"unchanged {ref}"]

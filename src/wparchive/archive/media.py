@@ -1,7 +1,7 @@
 """A post's media files kept with it: a content-addressed store shared by the whole archive.
 
     <archive>/.media/<ab>/<sha256>            each file once, however many posts use it
-    <archive>/.media/index.json               URL -> sha256, size, type (so re-runs download nothing held)
+    <archive>/.media/index.jsonl              URL -> sha256, size, type (so re-runs download nothing held)
     <post folder>/media/<snapshot name>.json  per snapshot: URL -> sha256, size, type (or why it is missing)
 
 Which files: the featured image, images in the content (`src`, and of a `srcset` only its largest
@@ -113,21 +113,45 @@ def featured_url(client: Client, api: ApiRoot, post: Post) -> str | None:
 
 
 class MediaStore:
-    """The archive's media: blobs by sha256, the URL index, and each snapshot's list."""
+    """The archive's media: blobs by sha256, the URL index, and each snapshot's list.
+
+    The index is JSON Lines, appended one line per download and read once per run: a site of many
+    thousand files never rewrites it whole. A line torn by a crash is skipped when read.
+    """
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.root = archive.media_root()
+        self._index: dict[str, Any] | None = None
 
     def index(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.archive.media_index_path().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+        if self._index is None:
+            self._index = {}
+            try:
+                lines = self.archive.media_index_path().read_text(encoding="utf-8").splitlines()
+            except OSError:
+                lines = []
+            for line in lines:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and isinstance(entry.get("url"), str):
+                    self._index[entry["url"]] = entry
+        return self._index
+
+    def remember(self, url: str, entry: dict[str, Any]) -> None:
+        self.index()[url] = dict(entry, url=url)
+        path = self.archive.media_index_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as f:
+            f.write((json.dumps(dict(entry, url=url), ensure_ascii=False) + "\n").encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
 
     def held(self, entry: Any) -> bool:
         return (isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+                and _SHA.match(entry["sha256"]) is not None
                 and self.archive.media_blob_path(entry["sha256"]).is_file())
 
     def keep(self, tmp: Path, digest: str) -> Path:
@@ -143,7 +167,8 @@ class MediaStore:
 
 
 def archive_media(archive: Archive, client: Client, api: ApiRoot | None, snapshot: Snapshot, site_url: str,
-                  *, hosts: Iterable[str] = (), max_size: int = DEFAULT_MAX_SIZE) -> MediaResult:
+                  *, hosts: Iterable[str] = (), max_size: int = DEFAULT_MAX_SIZE,
+                  store: MediaStore | None = None) -> MediaResult:
     """Keep the media one stored snapshot uses; nothing is fetched when its list exists already."""
     result = MediaResult(snapshot.key.ref)
     list_path = archive.media_list_path(snapshot)
@@ -159,7 +184,7 @@ def archive_media(archive: Archive, client: Client, api: ApiRoot | None, snapsho
         featured = featured_url(client, api, post)
         if featured and featured not in urls:
             urls.insert(0, featured)
-    store = MediaStore(archive)
+    store = store or MediaStore(archive)
     hosts = list(hosts)
     entries: dict[str, Any] = {}
     with archive.lock():
@@ -178,10 +203,9 @@ def archive_media(archive: Archive, client: Client, api: ApiRoot | None, snapsho
                 result.missing.append(f"{url}: {got.error}")
                 continue
             store.keep(got.path, got.sha256)
-            entries[url] = index[url] = {"sha256": got.sha256, "size": got.size, "type": got.type}
+            entries[url] = {"sha256": got.sha256, "size": got.size, "type": got.type}
+            store.remember(url, entries[url])
             result.downloaded += 1
-        if result.downloaded:
-            atomic_write(archive.media_index_path(), (json.dumps(index, indent=1, sort_keys=True) + "\n").encode())
         data = {"snapshot": snapshot.name, "post": snapshot.key.ref, "media": entries}
         atomic_write(list_path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return result

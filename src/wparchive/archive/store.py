@@ -297,7 +297,7 @@ class Archive:
         return self.media_root() / digest[:2] / digest
 
     def media_index_path(self) -> Path:
-        return self.media_root() / "index.json"
+        return self.media_root() / "index.jsonl"
 
     def media_items_path(self, site_url: str) -> Path:
         """A site's attachments as an export file lists them (id, URL, title, parent post, date)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from wparchive.archive.media import DEFAULT_MAX_SIZE, archive_media
+from wparchive.archive.media import DEFAULT_MAX_SIZE, MediaStore, archive_media
 from wparchive.archive.store import Archive, Snapshot
 from wparchive.cli.options import fail
 from wparchive.errors import WparchiveError
@@ -53,11 +53,15 @@ class MediaRun:
     quiet: bool = False
     api: ApiRoot | None = None
     failures: list[str] = field(default_factory=list)
+    store: MediaStore | None = None  # one per run: the URL index is read once
+
 
     def keep(self, snapshot: Snapshot, api: ApiRoot | None = None) -> None:
+        if self.store is None:
+            self.store = MediaStore(self.archive)
         try:
             result = archive_media(self.archive, self.client, api or self.api, snapshot, self.site,
-                                   hosts=self.hosts, max_size=self.max_size)
+                                   hosts=self.hosts, max_size=self.max_size, store=self.store)
         except WparchiveError as exc:
             self.failures.append(f"media of {snapshot.key.ref}: {exc}")
             fail(f"media of {snapshot.key.ref}: {exc}")
