@@ -38,8 +38,10 @@ def site(wordpress, tmp_path_factory):
     bottom = wordpress.create_page(f"Bottom {TOKEN}", "<p>Bottom.</p>", parent=middle["id"])
     sticky = wordpress.create_post(f"Sticky {TOKEN}", "<p>Pinned.</p>")
     wordpress.update_post(sticky["id"], sticky=True)
+    cdata = wordpress.create_post(f"Brackets {TOKEN}", "<p>Array end a[b[0]]> here.</p>")
+    cyrillic = wordpress.create_post(f"Privet {TOKEN}", "<p>Non-Latin slug.</p>", slug=f"привет-{TOKEN}")
     export = wordpress.export_wxr(tmp_path_factory.mktemp("wxr") / "export.xml")
-    return {"post": post, "protected": protected, "pages": (top, middle, bottom), "sticky": sticky,
+    return {"cdata": cdata, "cyrillic": cyrillic, "post": post, "protected": protected, "pages": (top, middle, bottom), "sticky": sticky,
             "export": export, "host": f"127.0.0.1_{urlsplit(wordpress.url).port}", "wp": wordpress}
 
 
@@ -69,6 +71,14 @@ def test_export_of_the_real_wordpress_converts_with_terms_authors_comments(site)
     assert all("email" not in json.dumps(c) and "IP" not in json.dumps(c) for c in comments)
 
 
+def test_real_export_splits_cdata_and_keeps_non_latin_slugs(site):
+    assert b"]]]]><![CDATA[>" in site["export"].read_bytes()  # how WordPress writes `]]>` in CDATA
+    items = converted(site)
+    assert items[site["cdata"]["id"]]["text"] == f"Brackets {TOKEN}\n\nArray end a[b[0]]> here.\n"
+    assert items[site["cyrillic"]["id"]]["slug"] == site["cyrillic"]["slug"]
+    assert site["cyrillic"]["slug"].startswith("%d0%bf%d1%80")
+
+
 def test_export_pages_keep_three_levels_and_sticky(site, tmp_path):
     archive = tmp_path / "archive"
     result = run("archive", "--archive", str(archive), str(site["export"]))
@@ -96,7 +106,7 @@ def test_post_password_of_an_export_is_never_stored(site, tmp_path):
 
 def test_same_post_from_rest_and_from_export_gives_the_same_post_txt(site, tmp_path):
     rest_archive, wxr_archive = tmp_path / "rest", tmp_path / "wxr"
-    ids = [site["post"]["id"], site["sticky"]["id"]]
+    ids = [site["post"]["id"], site["sticky"]["id"], site["cdata"]["id"], site["cyrillic"]["id"]]
     for ident in ids:
         result = run("archive", "--archive", str(rest_archive), "--site", site["wp"].url, str(ident))
         assert result.exit_code == 0, result.output
