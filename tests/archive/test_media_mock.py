@@ -39,6 +39,7 @@ def test_media_urls_take_src_largest_srcset_and_upload_links_only():
     assert not allowed("https://example.com/wp-includes/x.png", "https://example.com", ())
     assert not allowed("https://cdn.example.net/a.jpg", "https://example.com", ())
     assert allowed("https://cdn.example.net/a.jpg", "https://example.com", ("CDN.example.net",))
+    assert allowed(f"{UP}a.jpg", "example.com", ())  # --site given without a scheme
 
 
 def test_a_redirect_to_another_host_is_not_followed(tmp_path, web):

@@ -93,7 +93,8 @@ def allowed(url: str, site_url: str, hosts: Iterable[str]) -> bool:
     host = (parts.hostname or "").lower()
     if host in {h.lower() for h in hosts}:
         return True
-    return host == (urlsplit(site_url).hostname or "").lower() and UPLOADS in parts.path
+    site = urlsplit(site_url if "//" in site_url else "//" + site_url)  # --site may have no scheme
+    return host == (site.hostname or "").lower() and UPLOADS in parts.path
 
 
 def featured_url(client: Client, api: ApiRoot, post: Post) -> str | None:

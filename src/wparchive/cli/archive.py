@@ -170,6 +170,8 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
                   revisions: bool, autosaves: bool, quiet: bool, as_json: bool, keeper: MediaRun | None = None) -> int:
     cutoff = since_date(since) if since else None
     show_bar = not quiet and not as_json and sys.stderr.isatty()
+    if keeper is not None and show_bar:
+        keeper.quiet = True  # media lines would break the progress bar
     bar: Any = None
 
     def on_total(total: int) -> None:
