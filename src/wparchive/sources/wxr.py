@@ -26,8 +26,6 @@ from wparchive.sources.comments import Comment
 HINT = "expected a WordPress export file (WXR, from Tools > Export or `wp export`)"
 # Every WXR version (1.0, 1.1, 1.2) puts its elements in a namespace under this prefix.
 WP_NAMESPACE = "http://wordpress.org/export/"
-CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}"
-DC_NS = "{http://purl.org/dc/elements/1.1/}"
 _HEAD = 65536  # bytes looked at to recognise an export
 _CHUNK = 1 << 16
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -131,7 +129,6 @@ class MediaItem:
     title: str
     parent: int | None
     date_gmt: str | None
-    mime_type: str | None = None
 
 
 @dataclass
