@@ -210,7 +210,7 @@ def test_archive_of_an_empty_folder_says_so(tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("archive", tmp_path / "empty", "--archive", tmp_path / "a")
     assert (result.exit_code, result.stderr) == (
-        2, f"error: {tmp_path / 'empty'} is a directory with no .json or .jsonl files in it\n")
+        2, f"error: {tmp_path / 'empty'} is a directory with no .json, .jsonl or .xml files in it\n")
 
 
 def test_quiet_drops_warnings_but_not_errors(tmp_path):

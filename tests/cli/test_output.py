@@ -94,11 +94,11 @@ def test_ls_json(archive):
 
 def test_verify_json(archive):
     result = run("verify", "--json", "--archive", archive)
-    assert (result.exit_code, json.loads(result.stdout)) == (0, {"checked": 3, "ok": True, "problems": []})
+    assert (result.exit_code, json.loads(result.stdout)) == (0, {"checked": 3, "media_files": 0, "ok": True, "problems": []})
     snapshot = sorted((archive / "example.com/posts/12").iterdir())[0]
     (snapshot / "post.md").unlink()
     result = run("verify", "--json", "--archive", archive)
-    assert (result.exit_code, json.loads(result.stdout)) == (1, {"checked": 3, "ok": False, "problems": [
+    assert (result.exit_code, json.loads(result.stdout)) == (1, {"checked": 3, "media_files": 0, "ok": False, "problems": [
         {"kind": "missing", "path": f"example.com/posts/12/{snapshot.name}/post.md", "detail": "listed in snapshot.json but not on disk"}]})
 
 

@@ -13,6 +13,7 @@ from wparchive.archive.store import Archive
 from wparchive.cli.complete import complete_ref
 from wparchive.cli.options import archive_option, common_options, is_quiet, make_client, network_options
 from wparchive.cli.output import color_wanted, print_json
+from wparchive.diff.comments import comment_sides
 from wparchive.diff.compare import compare, format_meta, format_stat, format_unified, format_words, to_json
 from wparchive.diff.pages import PageComparison, format_page_summary, page_to_json, read_dump_sides
 from wparchive.diff.sides import live_side, live_target, load_side, previous_and_latest, snapshot_side
@@ -35,11 +36,13 @@ from wparchive.sources.discover import Locator
 @click.option("--ignore-whitespace", is_flag=True, help="Changes in whitespace only are not differences.")
 @click.option("--live", is_flag=True, help="Compare the latest archived version of A with the post on the site now.")
 @click.option("--save", is_flag=True, help="With --live: archive what was fetched, if it changed.")
+@click.option("--comments", "comments", is_flag=True,
+              help="Compare versions of the posts' archived comments (their threads) instead of the posts.")
 @network_options
 @common_options
 def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: bool, stat: bool, as_json: bool,
              color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
-             post_password: str | None, timeout: float, retries: int, delay: float) -> int:
+             post_password: str | None, timeout: float, retries: int, delay: float, comments: bool = False) -> int:
     """Show what changed between two versions of a post; exit 0 when identical, 1 when not (like diff).
 
     A and B are each REF@V (an archived post and version), a snapshot folder, or a saved dump file.
@@ -56,8 +59,11 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         wparchive diff old-dump.json new-dump.json --stat
         wparchive diff example.com/posts/7660 --live --save
         wparchive diff monday-page.json tuesday-page.json --stat
+        wparchive diff example.com/posts/7660 --comments
     """
     archive = Archive(archive_dir)
+    if comments and live:
+        raise click.UsageError("--comments compares archived comments; it does not go with --live")
     if save and not live:
         raise click.UsageError("--save goes with --live")
     if live:
@@ -74,6 +80,8 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
             result = capture_fetched(archive, fetched, origin)
             if not is_quiet():
                 click.echo(result.line, err=True)
+    elif comments:
+        side_a, side_b = comment_sides(archive, a, b)
     elif b is None:
         side_a, side_b = previous_and_latest(archive, a)
     elif _is_dump(a) and _is_dump(b):
