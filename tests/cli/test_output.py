@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 import responses
@@ -280,3 +281,13 @@ def test_convert_jsonl_refuses_markdown_and_output_folders(page, tmp_path):
         2, "error: --jsonl prints JSON; it does not go with --format markdown (see 'wparchive convert --help')\n")
     result = run("convert", "--jsonl", "-o", tmp_path / "out", page)
     assert result.exit_code == 2 and result.stderr.startswith("error: --jsonl prints to standard output")
+
+
+def test_log_names_the_export_a_version_came_from(tmp_path):
+    export = Path(__file__).resolve().parent.parent / "sources" / "wxr" / "awkward.xml"
+    root = tmp_path / "a"
+    assert run("archive", export, "-q", "--archive", root).exit_code == 0
+    result = run("log", "blog.example.org/posts/10", "--archive", root)
+    assert result.stdout.split("\t")[2] == f"wxr:{export}"
+    entry = json.loads(run("log", "blog.example.org/posts/10", "--json", "--archive", root).stdout)[0]
+    assert entry["source"] == {"kind": "wxr", "where": str(export)}

@@ -27,7 +27,7 @@ def log_json(entry: LogEntry) -> dict[str, object]:
     source = meta.get("source") or {}
     return {"ref": entry.snapshot.key.ref, "version": entry.snapshot.version, "id": entry.snapshot.name,
             "captured_at": meta.get("captured_at"), "source": {"kind": source.get("kind"),
-            "where": source.get("path") if source.get("kind") == "file" else source.get("url")},
+            "where": source.get("url") or source.get("path")},
             "content_hash": meta.get("content_hash"),
             "changed": [] if entry.changed == "first capture" else entry.changed.split(", ")}
 
