@@ -175,9 +175,16 @@ def test_bare_wparchive_prints_the_help_and_succeeds():
 def test_every_command_accepts_the_global_options_after_it():
     for name, command in cli.commands.items():
         names = {opt for param in command.params for opt in getattr(param, "opts", [])}
-        assert {"-v", "--verbose", "--debug", "-q", "--quiet"} <= names, name
-        if name != "convert":  # convert never touches the archive
-            assert "--archive" in names, name
+        assert {"-v", "--verbose", "--debug", "-q", "--quiet", "--archive"} <= names, name
+
+
+def test_convert_accepts_the_archive_option_and_leaves_the_archive_alone(tmp_path):
+    dump = tmp_path / "post.json"
+    dump.write_text(json.dumps(POST))
+    for argv in (["--archive", tmp_path / "a", "convert", dump], ["convert", dump, "--archive", tmp_path / "a"]):
+        result = run(*argv)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "T\n\nBody.\n", "")
+    assert not (tmp_path / "a").exists()
 
 
 # -- commands that agree with each other ---------------------------------------------------------------

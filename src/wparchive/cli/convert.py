@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from wparchive.cli.options import common_options, fail, warn
+from wparchive.cli.options import common_options, fail, group_archive_option, warn
 from wparchive.errors import (
     EXIT_PARTIAL,
     EXIT_USAGE,
@@ -23,6 +23,7 @@ from wparchive.render.convert import FORMATS, ConvertRun, OutputFiles, OutputStr
               help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
 @click.option("--jsonl", is_flag=True, help="JSON Lines: one compact JSON object per post and line (implies "
               "--format json).")
+@group_archive_option  # accepted like every global option; convert never touches the archive
 @common_options
 def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jsonl: bool) -> int:
     """Convert saved REST API dumps or WordPress export files to clean text, Markdown or JSON.
