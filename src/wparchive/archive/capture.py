@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wparchive.archive.site import import_revisions
@@ -22,11 +22,14 @@ class TargetResult:
     result: CaptureResult | None = None
     error: WparchiveError | None = None
     warning: str | None = None
+    refused: bool = False  # an object in a dump that is not a post
 
     @property
     def line(self) -> str:
         if self.result is not None:
             return self.result.line
+        if self.refused:
+            return f"refused {self.error}"
         return f"failed {self.target}: {self.error}"
 
 
@@ -34,9 +37,11 @@ def is_dump_path(target: str) -> bool:
     return target == "-" or (not target.startswith(("http://", "https://")) and Path(target).is_file())
 
 
-def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureResult:
+def capture_fetched(archive: Archive, fetched: Fetched, target: str, *, skip_rendering: bool = False
+                    ) -> CaptureResult:
     return archive.capture(fetched.post, fetched.source(target), fetched.raw, site_url=fetched.site,
-                           rest_base=fetched.rest_base)
+                           rest_base=fetched.rest_base, with_credentials=fetched.with_credentials,
+                           skip_rendering=skip_rendering)
 
 
 def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
@@ -45,6 +50,8 @@ def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
     path = "<stdin>" if target == "-" else str(Path(target).resolve())
     for warning in dump.warnings:
         yield TargetResult(target, warning=warning)
+    for refused in dump.refused:  # a term, user, comment... in a file of posts: nothing is written for it
+        yield TargetResult(target, error=InputError(refused), refused=True)
     for item in dump.posts:
         try:
             result = archive.capture(item.post, Source("file", path=path), item.raw, salvage=item.salvage)
@@ -58,7 +65,7 @@ def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
 
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
                     site: str | None = None, type_: str | None = None, revisions: bool = False,
-                    autosaves: bool = False) -> Iterator[TargetResult]:
+                    autosaves: bool = False, skip_rendering: bool = False) -> Iterator[TargetResult]:
     """Capture each target in turn; a failure is reported and the next target still runs."""
     for target in targets:
         try:
@@ -68,8 +75,11 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")
             fetched = locator.fetch(target, site=site, type_=type_)
-            if revisions:  # first, so that history keeps each text's earliest date
-                import_revisions(archive, locator, fetched, autosaves)
-            yield TargetResult(target, result=capture_fetched(archive, fetched, target))
+            for warning in fetched.warnings:
+                yield TargetResult(target, warning=warning)
+            imported = import_revisions(archive, locator, fetched, autosaves) if revisions else 0
+            # Revisions first, so that history keeps each text's earliest date.
+            result = capture_fetched(archive, fetched, target, skip_rendering=skip_rendering)
+            yield TargetResult(target, result=replace(result, revisions=imported))
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)

@@ -34,21 +34,26 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--full", is_flag=True, help="With --all: list every post again, not only those modified since.")
 @click.option("--revisions", is_flag=True, help="Also import the posts' WordPress revisions (needs --user).")
 @click.option("--autosaves", is_flag=True, help="With --revisions: import autosaves too.")
+@click.option("--skip-rendering-changes", "skip_rendering", is_flag=True,
+              help="Do not store a capture whose text changed while the post did not (same modified_gmt "
+                   "and raw content: a dynamic block, a random gallery, a theme update).")
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
 @click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
-                since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
+                since: str | None, full: bool, revisions: bool, autosaves: bool, skip_rendering: bool,
+                user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
                 quiet: bool, as_json: bool) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
     (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
-    (imported, its source recorded as that file). Prints one line per post: `new REF vN`,
-    `unchanged REF` or `failed TARGET: why`.
+    (imported, its source recorded as that file). Prints one line per post: `new REF@ID` (ID is
+    the version's stable id: cite it), `unchanged REF`, `rendering REF: not stored` or
+    `failed TARGET: why`.
 
     With --site URL --all, the whole site: listed 100 posts a page, incremental after the first
     run (only posts modified since), resumable after an interruption; posts that vanished are
@@ -86,28 +91,29 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
             client = make_client(user, site, timeout, retries, delay)
             locator = Locator(client, post_password=post_password)
             return _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
-                                 quiet, as_json)
+                                 quiet, as_json, skip_rendering)
         needs_network = any(not is_dump_path(t) for t in targets)
         locator = None
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
             locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
-        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
+        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, skip_rendering)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
-                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool) -> int:
+                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool,
+                     skip_rendering: bool = False) -> int:
     results = []
     with archive.lock():
         for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
-                                    autosaves=autosaves):
+                                    autosaves=autosaves, skip_rendering=skip_rendering):
             if item.warning:
                 warn(item.warning)
                 continue
             results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet:
+            if (item.error is None or len(targets) > 1 or item.refused) and not quiet:
                 click.echo(item.line)
     failed = [r for r in results if r.error is not None]
     if not failed:
@@ -122,7 +128,7 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
 
 
 def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
-                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool) -> int:
+                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, skip_rendering: bool = False) -> int:
     cutoff = since_date(since) if since else None
     show_bar = not quiet and not as_json and sys.stderr.isatty()
     bar: Any = None
@@ -140,7 +146,8 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
         elif not quiet and not as_json:
             click.echo(line)
 
-    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total)
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total,
+                            skip_rendering=skip_rendering)
     try:
         summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)
     finally:

@@ -83,6 +83,8 @@ def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
             run.failed += 1
             continue
         run.messages.extend(("warning", w) for w in dump.warnings)
+        run.messages.extend(("error", r) for r in dump.refused)  # terms, users...: refused, not converted
+        run.failed += bool(dump.refused)
         run.outputs.extend(rendered)
     return run
 

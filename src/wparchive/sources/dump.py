@@ -49,6 +49,7 @@ class Dump:
     name: str
     posts: list[DumpPost] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # WordPress objects that are not posts: errors
 
 
 def decode_bytes(data: bytes) -> tuple[str, int]:
@@ -115,8 +116,75 @@ def _error_object(value: dict[str, Any]) -> str | None:
     return None
 
 
+# What other /wp/v2 routes answer, told apart by the fields only they have: (route, one, several).
+_KINDS = {
+    "category": ("/wp/v2/categories", "a term", "terms"),
+    "post_tag": ("/wp/v2/tags", "a term", "terms"),
+    "user": ("/wp/v2/users", "a user", "users"),
+    "comment": ("/wp/v2/comments", "a comment", "comments"),
+    "media": ("/wp/v2/media", "a media item", "media items"),
+    "type": ("/wp/v2/types", "a post type", "post types"),
+    "status": ("/wp/v2/statuses", "a post status", "post statuses"),
+    "taxonomy": ("/wp/v2/taxonomies", "a taxonomy", "taxonomies"),
+    "search": ("/wp/v2/search", "a search result", "search results"),
+}
+
+
+def non_post_kind(value: Any) -> str | None:
+    """What a JSON object from the REST API is when it is not a post: a key of `_KINDS`, "term:<taxonomy>",
+    "settings", "oembed" or "error"; None for a post (or for anything it cannot tell)."""
+    if not isinstance(value, dict):
+        return None
+    keys = value.keys()
+    if isinstance(value.get("code"), str) and "message" in keys and "id" not in keys:
+        return "error"
+    if "taxonomy" in keys and ("count" in keys or "parent" in keys) and "content" not in keys:
+        taxonomy = str(value.get("taxonomy"))
+        return taxonomy if taxonomy in _KINDS else f"term:{taxonomy}"
+    if "media_type" in keys or "mime_type" in keys or value.get("type") == "attachment":
+        return "media"
+    if "author_name" in keys and "post" in keys:
+        return "comment"
+    if "avatar_urls" in keys and "content" not in keys and "title" not in keys:
+        return "user"
+    if "provider_name" in keys or ("html" in keys and "version" in keys and "type" in keys):
+        return "oembed"
+    if "subtype" in keys and "url" in keys and "content" not in keys:
+        return "search"
+    if {"timezone", "date_format", "posts_per_page"} & set(keys) and "content" not in keys:
+        return "settings"
+    if "rest_base" in keys and "taxonomies" in keys and "content" not in keys:
+        return "type"
+    if "rest_base" in keys and "types" in keys and "content" not in keys:
+        return "taxonomy"
+    if "queryable" in keys and "content" not in keys and "id" not in keys:
+        return "status"
+    return None
+
+
+def _map_kind(value: Any) -> str | None:
+    """`/wp/v2/types`, `/statuses` and `/taxonomies` answer with an object of objects keyed by slug."""
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        kinds = {non_post_kind(v) for v in value.values()}
+        if len(kinds) == 1 and kinds & {"type", "status", "taxonomy"}:
+            return kinds.pop()
+    return None
+
+
+def describe_non_post(kind: str, value: Any, *, several: bool = False) -> str:
+    """`is a /wp/v2/categories listing (terms), not posts` and the like, for an error line."""
+    if kind == "error":
+        return _error_object(value) or "is a WordPress error response"
+    if kind == "settings":
+        return "is a /wp/v2/settings object (site settings), not a post"
+    if kind == "oembed":
+        return "is an oEmbed response (/oembed/1.0/embed), not a post"
+    route, one, many = _KINDS.get(kind) or (f"/wp/v2/{kind.split(':', 1)[-1]}", "a term", "terms")
+    return f"is a {route} listing ({many}), not posts" if several else f"is a {route} item ({one}), not a post"
+
+
 def _is_post(value: Any) -> bool:
-    return isinstance(value, dict) and any(k in value for k in POST_KEYS)
+    return isinstance(value, dict) and any(k in value for k in POST_KEYS) and non_post_kind(value) is None
 
 
 def _salvage_record(result: Lenient, obj: dict[str, Any], replaced: int) -> dict[str, Any] | None:
@@ -220,9 +288,11 @@ def _add_value(dump: Dump, value: Any, source_text: str, where: str,
         raw = source_text.encode("utf-8", "surrogatepass")
         dump.posts.append(_post_from(value, dump.name, raw, salvage))
         return
-    what = _error_object(value) if isinstance(value, dict) else None
-    dump.warnings.append(f"{dump.name}: {where} {what or 'is a JSON ' + _kind(value) + ', not a post'}"
-                         "; skipped")
+    kind = non_post_kind(value)
+    if kind is not None:
+        dump.refused.append(f"{dump.name}: {where} {describe_non_post(kind, value)}; nothing was taken from it")
+        return
+    dump.warnings.append(f"{dump.name}: {where} is a JSON {_kind(value)}, not a post; skipped")
 
 
 def read_dump(data: bytes, name: str) -> Dump:
@@ -238,16 +308,33 @@ def read_dump(data: bytes, name: str) -> Dump:
         if values is not None and not replaced:
             if not values:
                 raise InputError(f"{name} is an empty JSON array: no posts in it; {HINT}")
+            _refuse_whole(name, [v for v, _ in values], len(values) == 1 and text.lstrip()[:1] != "[")
             for index, (value, source_text) in enumerate(values):
                 _add_value(dump, value, source_text, f"item {index}")
             if len(values) == 1 and not dump.posts:
                 raise InputError(f"{name} {_single_reason(values[0][0])}; {HINT}")
         else:
             _salvage(dump, text, replaced)
+    if not dump.posts and dump.refused:
+        raise InputError(f"{dump.refused[0]}; {HINT}" if len(dump.refused) == 1 else
+                         f"{name} holds no WordPress post ({len(dump.refused)} other objects, the first: "
+                         f"{dump.refused[0].split(': ', 1)[-1]}); {HINT}")
     if not dump.posts:
         detail = f" ({dump.warnings[0].split(': ', 1)[-1]})" if dump.warnings else ""
         raise InputError(f"{name} holds no WordPress post{detail}; {HINT}")
     return dump
+
+
+def _refuse_whole(name: str, values: list[Any], single: bool) -> None:
+    """An input that is wholly one kind of non-post object (a saved /wp/v2/categories page...) is refused."""
+    kind = _map_kind(values[0]) if single else None
+    if kind is not None:
+        raise InputError(f"{name} {describe_non_post(kind, values[0], several=True)}; {HINT}")
+    kinds = {non_post_kind(v) for v in values}
+    if len(kinds) == 1 and None not in kinds:
+        kind = kinds.pop()
+        assert kind is not None
+        raise InputError(f"{name} {describe_non_post(kind, values[0], several=not single)}; {HINT}")
 
 
 def _single_reason(value: Any) -> str:
