@@ -1099,3 +1099,67 @@ def test_live_on_a_plain_permalinks_site(tmp_path, web):
         "https://example.com/?rest_route=/wp/v2/posts/7&_embed=author%2Cwp%3Aterm",
         "https://example.com/?rest_route=/wp/v2/categories&include=1&per_page=100&_fields=id%2Cname"]
 
+
+
+# -- issue 8: log and diff agree; notes only when true ------------------------------------------------------
+
+
+def test_no_drift_note_on_a_real_edit_of_title_and_text_with_the_same_modified_gmt(tmp_path):
+    # Observed: a revision and a capture carried the same modified_gmt while title and text had changed.
+    edited = post("<p>Body, rewritten.</p>", title="Hello again")
+    result, a, b = diff_dumps(tmp_path, post("<p>Body.</p>"), edited)
+    check(result, 1, lines(*head(a, b), "@@ -1,3 +1,3 @@", "-Hello", "+Hello again", " ", "-Body.",
+                           "+Body, rewritten.", 'title: "Hello" -> "Hello again"'))
+
+
+def test_log_markup_and_diff_show_the_same_change(tmp_path):
+    root = tmp_path / "a"
+    capture(root, post('<p>See <a href="https://one.example/">the source</a>.</p>'), 1)
+    capture(root, post('<p>See <a href="https://two.example/">the source</a>.</p>', modified=M2), 2)
+    log = run(KEY, archive=root, command="log")
+    assert [line.split("\t")[4] for line in log.stdout.splitlines()] == ["markup", "first capture"]
+    check(run(KEY, archive=root), 1, lines(
+        "--- example.com/posts/7@1 (2024-05-01T10:00:01Z) post.md",
+        "+++ example.com/posts/7@2 (2024-05-01T10:00:02Z) post.md",
+        "@@ -1 +1 @@",
+        "-See [the source](https://one.example/).",
+        "+See [the source](https://two.example/).",
+        f'modified_gmt: "{M1}" -> "{M2}"'))
+    assert json.loads(run(KEY, "--json", archive=root).stdout)["markup_changed"] is True
+    assert run(KEY, "--stat", archive=root).stdout == \
+        "text unchanged; markup changed (post.md); 1 metadata field changed (modified_gmt)\n"
+
+
+def test_log_labels_a_rendering_change_and_diff_notes_it(tmp_path):
+    root = tmp_path / "a"
+    capture(root, DRIFT_OLD, 1)
+    capture(root, DRIFT_NEW, 2)
+    log = run(KEY, archive=root, command="log")
+    assert [line.split("\t")[4] for line in log.stdout.splitlines()] == ["rendering", "first capture"]
+    assert run(KEY, archive=root).stdout.splitlines()[-1] == NOTE
+
+
+def test_diff_says_when_the_sides_were_captured_with_and_without_credentials(tmp_path):
+    root = tmp_path / "a"
+    for second, (obj, with_credentials) in enumerate(((V1, False), (V2, True)), 1):
+        Archive(root).capture(Post.from_api(obj), Source("api", url=PERMALINK), json.dumps(obj).encode(),
+                              site_url=SITE, rest_base="posts", captured_at=at(second),
+                              with_credentials=with_credentials)
+    result = run(KEY, "--meta", archive=root)
+    check(result, 1, lines(
+        f'modified_gmt: "{M1}" -> "{M2}"',
+        "note: A was captured without credentials and B with them: a site can show the same post differently "
+        "to a logged-in editor (log in/out links, lists that include private posts)"))
+    doc = json.loads(run(KEY, "--json", archive=root).stdout)
+    versions = Archive(root).versions(POST_KEY)
+    assert (doc["captured_differently"], doc["ids"]) == (True, {"a": versions[0].id, "b": versions[1].id})
+
+
+def test_version_ids_name_versions_in_diff_and_show(three):
+    root, snaps = three
+    first, last = snaps[0].name, snaps[2].name
+    assert run(f"{KEY}@{first}", f"{KEY}@{last}", archive=root).stdout == \
+        run(f"{KEY}@1", f"{KEY}@3", archive=root).stdout
+    assert run(f"{KEY}@{first[17:25]}", archive=root, command="show").stdout == "Hello\n\nOne two three.\n\nSecond.\n"
+    meta = json.loads(run(f"{KEY}@{last}", "--format", "meta", archive=root, command="show").stdout)
+    assert meta["version_id"] == last

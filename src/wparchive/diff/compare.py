@@ -144,7 +144,8 @@ def compare(a: Side, b: Side, *, ignore_whitespace: bool = False) -> Comparison:
     drift = (text_changed and not changes and modified is not None and modified == b.meta.get("modified_gmt")
              and not (raw_a and raw_b and raw_a != raw_b))
     markup = False
-    if not text_changed and not changes and a.markdown is not None and b.markdown is not None:
+    only_saved = all(m.field == "modified_gmt" for m in changes)  # a save is not what log calls a change
+    if not text_changed and only_saved and a.markdown is not None and b.markdown is not None:
         old_md, new_md = _lines(_body(a.markdown)), _lines(_body(b.markdown))
         if old_md != new_md:  # links, images or emphasis changed: what `log` labels "markup"
             markup = True
@@ -159,7 +160,7 @@ def _body(markdown: str) -> str:
     if markdown.startswith("---\n"):
         end = markdown.find("\n---\n", 3)
         if end >= 0:
-            return markdown[end + 5:]
+            return markdown[end + 5:].lstrip("\n")
     return markdown
 
 
