@@ -1044,3 +1044,34 @@ def test_unknown_ref_and_version(two_versions):
                  f"{KEY} has no version @-2 (it has 2: @1 to @2, or @-1 for the one before the latest)")
     assert_error(cmd(archive, "show", f"{KEY}@2025-01-01"), 2,
                  f"{KEY} has no version captured at 2025-01-01; 'wparchive log {KEY}' lists them")
+
+
+# -- issue 8: terms beyond the embedded ones, rendering changes --------------------------------------------
+TAGS_URL = "https://example.com/wp-json/wp/v2/tags"
+
+
+def test_terms_not_embedded_are_named_with_one_request_per_taxonomy_cached_for_the_run(tmp_path, web):
+    tags = [11, 12, 13, 14]  # _embed carried only 11 and 12 (WordPress embeds at most 10 a taxonomy)
+    add(web, REST, wp_json(wp_post(tags=tags)))
+    add(web, "https://example.com/wp-json/wp/v2/posts/7661", wp_json(wp_post(id=7661, tags=[14, 13])))
+    add(web, TAGS_URL, wp_json([{"id": 13, "name": "Caf\u00e9 &amp; bar"}, {"id": 14, "name": "zebra"}]))
+    result = capture(tmp_path, REST, "https://example.com/wp-json/wp/v2/posts/7661")
+    assert result.exit_code == 0, result.output
+    lookups = [u for u in urls(web) if u.startswith(TAGS_URL)]
+    assert lookups == [f"{TAGS_URL}?include=13%2C14&per_page=100&_fields=id%2Cname"]  # once, for both posts
+    meta = json.loads(run("show", "--archive", str(tmp_path / "archive"), KEY, "--format", "meta").stdout)
+    assert meta["tags"] == ["archiving", "Café & bar", "WordPress", "zebra"]
+
+
+def test_skip_rendering_changes(tmp_path, web):
+    shuffled = CONTENT.replace("First paragraph.", "First paragraph, shown otherwise.")
+    add(web, REST, POST_BODY)
+    add(web, REST, wp_json(wp_post(content={"rendered": shuffled, "protected": False})))
+    add(web, REST, wp_json(wp_post(content={"rendered": shuffled, "protected": False})))
+    assert_ok(capture(tmp_path, REST), new(tmp_path))
+    assert_ok(capture(tmp_path, "--skip-rendering-changes", REST),
+              f"rendering {KEY}: not stored (--skip-rendering-changes)")
+    assert len(snapshots(tmp_path)) == 1
+    assert_ok(capture(tmp_path, REST), new(tmp_path) + " (rendering)")
+    log = run("log", "--archive", str(tmp_path / "archive"), KEY)
+    assert [line.split("\t")[4] for line in log.stdout.splitlines()] == ["rendering", "first capture"]

@@ -143,7 +143,7 @@ def test_revisions_imported_later_leave_ids_and_real_times_alone(wordpress, tmp_
     assert imported.stdout == f"unchanged {ref} (2 revisions imported)\n", describe(imported)
     entries = log(fresh, ref)
     assert [e[1] for e in entries] == [two["modified_gmt"] + "Z", one["modified_gmt"] + "Z"]
-    assert [e[4] for e in entries] == ["text", "first capture"]  # no author change that never happened
+    assert [e[4] for e in entries] == ["text, excerpt", "first capture"]  # no author change that never happened
     newest = json.loads(show(fresh, ref, "meta"))
     oldest = json.loads(show(fresh, f"{ref}@1", "meta"))
     assert (newest["author"], newest["revised_by"], oldest["revised_by"]) == (oldest["author"], editor_id,

@@ -9,6 +9,7 @@ interrupted run resumes near where it stopped.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from wparchive.archive.store import Archive, CaptureResult, Snapshot, host_folde
 from wparchive.errors import RemoteError, WparchiveError
 from wparchive.fsutil import atomic_write
 from wparchive.model import Post, Source
+from wparchive.render.html import html_to_text
 from wparchive.sources.discover import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.rest import parse_json, with_params
@@ -232,6 +234,9 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
         for field_name in ("title", "content", "excerpt", "modified", "modified_gmt"):
             if field_name in data:
                 merged[field_name] = data[field_name]
+        if not _raw_text(data.get("excerpt")) and not _raw_text(parent.get("excerpt")):
+            # No excerpt written: WordPress makes one from the text, but sends a revision's empty.
+            merged["excerpt"] = {"rendered": auto_excerpt(Post.from_api(merged).content_html)}
         # A revision's `author` is who saved it: the post keeps its own author (and the terms the
         # fetched post has, names looked up), the reviser is recorded apart.
         post = replace(Post.from_api(merged), author=fetched.post.author, categories=fetched.post.categories,
@@ -247,6 +252,17 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
     if summary is not None:
         summary.revisions += imported
     return imported
+
+
+def _raw_text(value: Any) -> str:
+    return value.get("raw") or "" if isinstance(value, dict) and isinstance(value.get("raw"), str) else ""
+
+
+def auto_excerpt(content_html: str) -> str:
+    """WordPress's excerpt of a post with none written (wp_trim_excerpt): its first 55 words, `[…]` after."""
+    words = html_to_text(content_html).split()
+    text = " ".join(words[:55]) + (" […]" if len(words) > 55 else "")
+    return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
 
 
 def _revision_id(data: dict[str, Any]) -> int | None:
