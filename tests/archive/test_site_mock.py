@@ -287,3 +287,29 @@ def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
     assert (verify.exit_code, verify.stdout) == (0, "100 snapshots checked, 0 problems\n")
     site.handle = original  # back up: the next run resumes and completes
     assert run(tmp_path, "--quiet").exit_code == 0 and snapshot_count(tmp_path) == 250
+
+
+def test_rendering_changes_are_counted_apart_and_can_be_left_unstored(site, tmp_path):
+    site.n = 3
+    assert run(tmp_path, "--quiet").exit_code == 0
+    original = site.post
+
+    def rendered_otherwise(i):  # a dynamic block: the text differs, the post (modified_gmt) does not
+        data = original(i)
+        if i == 2:
+            data["content"] = {"rendered": data["content"]["rendered"] + "<p>Latest posts: 3, 1</p>",
+                               "protected": False}
+        return data
+
+    site.post = rendered_otherwise
+    skipped = run(tmp_path, "--full", "--skip-rendering-changes")
+    assert skipped.exit_code == 0, skipped.output
+    assert ids(skipped.stdout) == ("unchanged example.com/posts/1\nrendering example.com/posts/2: not stored "
+                                   "(--skip-rendering-changes)\nunchanged example.com/posts/3\n")
+    assert skipped.stderr == ("3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 failed, "
+                              "1 rendering change (not stored)\n")
+    assert snapshot_count(tmp_path) == 3
+    stored = run(tmp_path, "--full")
+    assert ids(stored.stdout).splitlines()[1] == "new example.com/posts/2@ID (rendering)"
+    assert stored.stderr == "3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 failed, 1 rendering change\n"
+    assert snapshot_count(tmp_path) == 4
