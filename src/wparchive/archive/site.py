@@ -44,6 +44,7 @@ class SiteSummary:
     total: int | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # `REF@ID` of each version this run wrote
     interrupted: bool = False
 
     @property
@@ -68,7 +69,8 @@ class SiteSummary:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "failed": self.failed,
                 "revisions": self.revisions, "rendering": self.rendering, "total": self.total,
                 "interrupted": self.interrupted,
-                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone}
+                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone,
+                "versions": self.versions}
 
 
 def _gmt(value: str | None) -> datetime | None:
@@ -179,6 +181,8 @@ class SiteArchiver:
             self.summary.failures.append((ref, str(exc)))
             self.on_result(f"failed {ref}: {exc}", None, str(exc))
             return False
+        if result.status == "new":
+            self.summary.versions.append(result.snapshot.cite)
         if result.rendering:
             self.summary.rendering += 1
         elif result.status == "unchanged":
@@ -234,8 +238,8 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
         for field_name in ("title", "content", "excerpt", "modified", "modified_gmt"):
             if field_name in data:
                 merged[field_name] = data[field_name]
-        if not _raw_text(data.get("excerpt")) and not _raw_text(parent.get("excerpt")):
-            # No excerpt written: WordPress makes one from the text, but sends a revision's empty.
+        if _no_excerpt_written(parent) and not _raw_text(data.get("excerpt")):
+            # WordPress makes an excerpt from the text when none is written, but sends a revision's empty.
             merged["excerpt"] = {"rendered": auto_excerpt(Post.from_api(merged).content_html)}
         # A revision's `author` is who saved it: the post keeps its own author (and the terms the
         # fetched post has, names looked up), the reviser is recorded apart.
@@ -252,6 +256,11 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
     if summary is not None:
         summary.revisions += imported
     return imported
+
+
+def _no_excerpt_written(obj: dict[str, Any]) -> bool:
+    excerpt = obj.get("excerpt")
+    return isinstance(excerpt, dict) and excerpt.get("raw") == ""  # known only with context=edit
 
 
 def _raw_text(value: Any) -> str:
