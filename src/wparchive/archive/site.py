@@ -9,20 +9,18 @@ interrupted run resumes near where it stopped.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from wparchive.archive.store import Archive, CaptureResult, Snapshot, host_folder
+from wparchive.archive.revisions import auto_excerpt, imported_revision_ids, no_excerpt_written, raw_text, revision_id
+from wparchive.archive.store import Archive, CaptureResult, host_folder
 from wparchive.errors import RemoteError, WparchiveError
 from wparchive.fsutil import atomic_write
 from wparchive.model import Post, Source
-from wparchive.render.html import html_to_text
 from wparchive.sources.discover import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.rest import parse_json, with_params
@@ -223,22 +221,22 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
             break
         page += 1
     imported = 0
-    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), _revision_id(pair[0]) or 0))
+    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), revision_id(pair[0]) or 0))
     key = archive.key_for(fetched.post, fetched.site, fetched.rest_base)
     known = imported_revision_ids(archive.versions(key))
     parent = fetched.post.source
     for data, text in items:
         if not autosaves and "-autosave-" in str(data.get("slug", "")):
             continue
-        revision_id = _revision_id(data)
+        number = revision_id(data)
         when = _gmt(data.get("modified_gmt"))
-        if when is None or revision_id in known:
+        if when is None or number in known:
             continue
         merged = dict(parent)
         for field_name in ("title", "content", "excerpt", "modified", "modified_gmt"):
             if field_name in data:
                 merged[field_name] = data[field_name]
-        if _no_excerpt_written(parent) and not _raw_text(data.get("excerpt")):
+        if no_excerpt_written(parent) and not raw_text(data.get("excerpt")):
             # WordPress makes an excerpt from the text when none is written, but sends a revision's empty.
             merged["excerpt"] = {"rendered": auto_excerpt(Post.from_api(merged).content_html)}
         # A revision's `author` is who saved it: the post keeps its own author (and the terms the
@@ -247,7 +245,7 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
                        tags=fetched.post.tags)
         source = Source("revision", url=fetched.post.link or fetched.url,
                         api_url=f"{route.split('?')[0]}/{data.get('id')}", http_status=200)
-        extra = {"revision": revision_id, "revised_by": _revision_id({"id": data.get("author")})}
+        extra = {"revision": number, "revised_by": revision_id({"id": data.get("author")})}
         result = archive.capture(post, source, text.encode("utf-8"), site_url=fetched.site,
                                  rest_base=fetched.rest_base, captured_at=when, compare_before=True,
                                  with_credentials=True, extra=extra)
@@ -256,48 +254,6 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
     if summary is not None:
         summary.revisions += imported
     return imported
-
-
-def _no_excerpt_written(obj: dict[str, Any]) -> bool:
-    excerpt = obj.get("excerpt")
-    return isinstance(excerpt, dict) and excerpt.get("raw") == ""  # known only with context=edit
-
-
-def _raw_text(value: Any) -> str:
-    return value.get("raw") or "" if isinstance(value, dict) and isinstance(value.get("raw"), str) else ""
-
-
-def auto_excerpt(content_html: str) -> str:
-    """WordPress's excerpt of a post with none written (wp_trim_excerpt): its first 55 words, `[…]` after."""
-    words = html_to_text(content_html).split()
-    text = " ".join(words[:55]) + (" […]" if len(words) > 55 else "")
-    return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
-
-
-def _revision_id(data: dict[str, Any]) -> int | None:
-    value = data.get("id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-_REVISION_URL = re.compile(r"/revisions/(\d+)$")
-
-
-def imported_revision_ids(versions: list[Snapshot]) -> set[int]:
-    """The WordPress revision ids already in these versions (older snapshots name them in source.api_url)."""
-    known: set[int] = set()
-    for snapshot in versions:
-        try:
-            meta = snapshot.meta()
-        except WparchiveError:
-            continue
-        if isinstance(meta.get("revision"), int):
-            known.add(meta["revision"])
-            continue
-        source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-        m = _REVISION_URL.search(str(source.get("api_url") or "").split("?")[0])
-        if source.get("kind") == "revision" and m:
-            known.add(int(m.group(1)))
-    return known
 
 
 class _TypeRun:
