@@ -120,6 +120,11 @@ def test_rendering_changes_are_marked_and_can_be_skipped(tmp_path):
     edit = made("<p>Gallery: c</p>", "2026-01-01T00:00:00", "<!-- wp:gallery {\"ids\":[3]} /-->")
     assert (edit.status, edit.rendering) == ("new", False)
     assert "change" not in edit.snapshot.meta()
+    # Made private without a new modified_gmt: a change of the site's, not of its rendering.
+    obj = dict(API, content={"rendered": "<p>Gallery: d</p>", "raw": "<!-- wp:gallery {\"ids\":[3]} /-->"},
+               modified_gmt="2026-01-01T00:00:00", status="private")
+    status = archive.capture(Post.from_api(obj), Source("api"), b"{}", skip_rendering=True)
+    assert (status.status, status.rendering) == ("new", False)
 
 
 def test_versions_are_named_by_id_prefix_or_hash_prefix_and_ambiguity_is_an_error(tmp_path):

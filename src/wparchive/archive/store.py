@@ -322,6 +322,9 @@ def _is_rendering_change(compared: Snapshot, post: Post) -> bool:
         return False
     if not post.modified_gmt or meta.get("modified_gmt") != post.modified_gmt:
         return False
+    now = metadata(post)
+    if any(meta.get(f) != now[f] for f in ("slug", "status", "link", "date_gmt", "author", "categories", "tags")):
+        return False  # a change of status or terms is the site's, however it was saved
     known = meta.get("content_raw_sha256")
     return not (known and post.content_raw is not None and known != sha256(post.content_raw.encode("utf-8")))
 
