@@ -3,8 +3,10 @@
 REF is the URL a post was archived from (permalink, `?p=ID`, REST URL; with or without the scheme,
 its path percent-encoded or typed in UTF-8), `HOST/TYPE/ID` (the host as typed, `127.0.0.1:8088`, or
 as its folder, `127.0.0.1_8088`), a bare ID when it is unique in the archive, or the post's (or one
-snapshot's) folder path. `@V` is `@1` (oldest), `@N`, `@latest`, `@-1` (one before latest) or a
-timestamp prefix such as `@2026-11-29` (the newest version captured then).
+snapshot's) folder path. `@V` is a stable version id (`@20261202T004817Z-ce786e1c1d96`, or a
+unique prefix of it or of its hash part, `@ce786e1c`), `@1` (oldest), `@N`, `@latest`, `@-1` (one before
+latest) or a timestamp prefix such as `@2026-11-29` (the newest version captured then). Positions move
+when older history is imported later; ids never do.
 
 A URL whose host was not archived, but is another name of an archived one (`localhost`, `127.0.0.1`
 and `[::1]` with the same port; `www.` or not), resolves to the post at that path there with a warning
@@ -24,7 +26,8 @@ from wparchive.archive.store import _SNAPSHOT_NAME, Archive, PostKey, Snapshot, 
 from wparchive.errors import InputError
 
 _VERSION = re.compile(
-    r"^(latest|-?\d+|\d{4}(?:-?\d{2}(?:-?\d{2}(?:[T ]?\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?)?Z?)$")
+    r"^(latest|-?\d+|\d{4}(?:-?\d{2}(?:-?\d{2}(?:[T ]?\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?)?Z?"
+    r"|\d{8}T\d{6}Z-[0-9a-f]{0,12}(?:-\d*)?|[0-9a-f]{4,12})$")  # also a stable id, or a prefix of its hash part
 _REST_ROUTE = re.compile(r"/wp/v2/([^/?#]+)/(\d+)/?$")
 _KEY = re.compile(r"^([^/@]+)/([^/@]+)/(\d+)$")
 _HOST = re.compile(r"^(?:localhost|[\w-]+(?:\.[\w-]+)+|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?$")
@@ -98,7 +101,8 @@ def resolve_post(archive: Archive, ref: str) -> PostKey:
     if site is not None:
         raise InputError(f"{ref} names a whole site ({site}), not one post; give HOST/TYPE/ID or a post's URL "
                          "('wparchive ls' lists them)")
-    hint = " (a version is @N, @-N, @latest or a timestamp such as @2026-11-29)" if "@" in ref else ""
+    hint = (" (a version is an id such as @20261202T004817Z-ce786e1c1d96, @N, @-N, @latest or a timestamp "
+            "such as @2026-11-29)") if "@" in ref else ""
     raise InputError(f"{ref} is not an archived post in {archive.root}; "
                      f"'wparchive ls' lists them (REF is a URL, HOST/TYPE/ID or a folder){hint}")
 
