@@ -113,7 +113,7 @@ def test_archive_json_for_single_targets(tmp_path):
     snapshot = Archive(root).latest(next(Archive(root).posts()))
     assert json.loads(result.stdout) == {"results": [
         {"target": str(good), "status": "new", "ref": "example.com/posts/3", "version": 1, "id": snapshot.name,
-         "error": None}], "new": 1, "unchanged": 0, "failed": 0}
+         "rendering": False, "error": None}], "new": 1, "unchanged": 0, "skipped": 0, "refused": 0, "failed": 0}
     result = run("archive", good, bad, "--json", "--archive", root)
     assert result.exit_code == 4
     out = json.loads(result.stdout)
@@ -291,3 +291,14 @@ def test_log_names_the_export_a_version_came_from(tmp_path):
     assert result.stdout.split("\t")[2] == f"wxr:{export}"
     entry = json.loads(run("log", "blog.example.org/posts/10", "--json", "--archive", root).stdout)[0]
     assert entry["source"] == {"kind": "wxr", "where": str(export)}
+
+
+def test_archive_json_says_what_was_refused(tmp_path):
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps([wp_post(3), {"id": 5, "taxonomy": "category", "name": "News", "slug": "news",
+                                              "count": 1, "link": "https://example.com/category/news/"}]))
+    result = run("archive", mixed, "--json", "--archive", tmp_path / "a")
+    out = json.loads(result.stdout)
+    assert result.exit_code == 4
+    assert [(r["status"], r["ref"]) for r in out["results"]] == [("refused", None), ("new", "example.com/posts/3")]
+    assert (out["new"], out["refused"], out["failed"]) == (1, 1, 0)

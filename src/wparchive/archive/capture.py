@@ -42,10 +42,12 @@ class TargetResult:
     def to_json(self) -> dict[str, object]:
         """One target's outcome as `archive --json` prints it (README: "--json shapes")."""
         snapshot = self.result.snapshot if self.result is not None else None
-        return {"target": self.target, "status": self.result.status if self.result is not None else "failed",
+        status = self.result.status if self.result is not None else "refused" if self.refused else "failed"
+        return {"target": self.target, "status": status,
                 "ref": snapshot.key.ref if snapshot is not None else None,
                 "version": snapshot.version if snapshot is not None else None,
                 "id": snapshot.name if snapshot is not None else None,
+                "rendering": bool(self.result is not None and self.result.rendering),
                 "error": str(self.error) if self.error is not None else None}
 
 

@@ -149,7 +149,7 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
     if as_json:
         print_json({"results": [r.to_json() for r in results],
                     **{status: sum(1 for r in results if r.to_json()["status"] == status)
-                       for status in ("new", "unchanged", "failed")}})
+                       for status in ("new", "unchanged", "skipped", "refused", "failed")}})
         if len(results) == 1 and failed:
             fail(str(failed[0].error))
             return failed[0].error.exit_code  # type: ignore[union-attr]
