@@ -100,15 +100,15 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
                      type_: str | None, revisions: bool, autosaves: bool, quiet: bool) -> int:
     results = []
-    with archive.lock():
-        for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
-                                    autosaves=autosaves):
-            if item.warning:
-                warn(item.warning)
-                continue
-            results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet:
-                click.echo(item.line)
+    # Each capture holds its site's lock (Archive.capture), so other sites' writers are not held up.
+    for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
+                                autosaves=autosaves):
+        if item.warning:
+            warn(item.warning)
+            continue
+        results.append(item)
+        if (item.error is None or len(targets) > 1) and not quiet:
+            click.echo(item.line)
     failed = [r for r in results if r.error is not None]
     if not failed:
         return 0
