@@ -14,6 +14,7 @@ import click
 from wparchive.archive.capture import capture_targets, is_dump_path
 from wparchive.archive.site import SiteArchiver, since_date
 from wparchive.archive.store import Archive
+from wparchive.cli.many import archive_sites
 from wparchive.cli.options import archive_option, fail, make_client, network_options, warn
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError
 from wparchive.sources.discover import Locator
@@ -39,10 +40,16 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
               help="Seconds to wait for another wparchive writing the same archive.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
 @click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A watch list (TOML, or one URL a line): archive every site in it.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="With --sites: how many sites at once (each keeps one request at a time).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --sites: run one task per site on this Dask scheduler (needs wparchive[dask]).")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
-                quiet: bool, as_json: bool) -> int:
+                quiet: bool, as_json: bool, sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
@@ -66,6 +73,15 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
+    if sites_file is not None:
+        if targets or site or all_ or type_ or user or revisions or autosaves or post_password:
+            raise click.UsageError("--sites takes each site's URL, user, types and revisions from its file; "
+                                   "give no TARGET, --site, --all, --type, --user or --revisions with it")
+        return archive_sites(sites_file, archive_dir, jobs=jobs, scheduler=scheduler, since=since, full=full,
+                             timeout=timeout, retries=retries, delay=delay, lock_timeout=lock_timeout,
+                             quiet=quiet, as_json=as_json)
+    if scheduler:
+        raise click.UsageError("--scheduler goes with --sites FILE")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
     if all_:
         if targets:

@@ -20,7 +20,11 @@ from wparchive.render.convert import FORMATS, convert, join_outputs, write_outpu
               help="Output: clean text, Markdown with front matter, or normalised JSON.")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
-def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
+@click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Convert this many files at once (worker processes); the output is the same.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Convert one file per task on this Dask scheduler (workers must see the files).")
+def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jobs: int, scheduler: str | None) -> int:
     """Convert saved REST API dumps to clean text, Markdown or JSON. Never touches the archive.
 
     SOURCE is a file (any extension; its content decides the format), `-` for standard input, or a
@@ -33,8 +37,9 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
         wparchive convert fixtures/000_c02e2c25f0edbb6d.txt
         wparchive convert --format markdown -o out/ saved-posts.json
         curl -s https://example.com/wp-json/wp/v2/posts/1 | wparchive convert -
+        wparchive convert --jobs 4 --format markdown -o out/ dumps/
     """
-    run = convert(sources, fmt)
+    run = convert(sources, fmt, jobs=jobs, scheduler=scheduler)
     for kind, message in run.messages:
         (warn if kind == "warning" else fail)(message)
     if output is not None:

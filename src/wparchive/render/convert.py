@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from wparchive.errors import InputError
 from wparchive.fsutil import atomic_write, safe_name
+from wparchive.parallel import run_all
 from wparchive.render.document import render_markdown, render_text, to_json
 from wparchive.sources.dump import DumpPost, expand_sources, read_path
 
@@ -59,8 +62,32 @@ class ConvertRun:
     failed: int = 0
 
 
-def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
-    """Read and render every source; a bad input is recorded and the others still convert."""
+def convert_file(name: str, fmt: str) -> ConvertRun:
+    """Read and render one source (a file, or `-`); a bad input is recorded, never raised."""
+    run = ConvertRun(inputs=1)
+    try:
+        dump = read_path(name)
+        rendered = [(item, render_as(item, fmt)) for item in dump.posts]
+    except InputError as exc:
+        run.messages.append(("error", str(exc)))
+        run.failed += 1
+        return run
+    except Exception as exc:  # noqa: BLE001 - one file must not stop a batch; say it is a bug
+        run.messages.append(("error", f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
+                                      "please report this with the file"))
+        run.failed += 1
+        return run
+    run.messages.extend(("warning", w) for w in dump.warnings)
+    run.outputs.extend(rendered)
+    return run
+
+
+def convert(sources: Iterable[str], fmt: str, *, jobs: int = 1, scheduler: str | None = None) -> ConvertRun:
+    """Read and render every source; a bad input is recorded and the others still convert.
+
+    With `jobs` > 1 or a Dask `scheduler`, files are converted side by side (one task a file); the
+    result is the same, in the same order, as a sequential run's. Standard input is read here.
+    """
     run = ConvertRun()
     try:
         names = list(expand_sources(sources))
@@ -68,22 +95,21 @@ def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
         run.messages.append(("error", str(exc)))
         run.failed += 1
         return run
-    for name in names:
-        run.inputs += 1
-        try:
-            dump = read_path(name)
-            rendered = [(item, render_as(item, fmt)) for item in dump.posts]
-        except InputError as exc:
-            run.messages.append(("error", str(exc)))
-            run.failed += 1
-            continue
-        except Exception as exc:  # noqa: BLE001 - one file must not stop a batch; say it is a bug
-            run.messages.append(("error", f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
-                                          "please report this with the file"))
-            run.failed += 1
-            continue
-        run.messages.extend(("warning", w) for w in dump.warnings)
-        run.outputs.extend(rendered)
+    results: dict[int, ConvertRun] = {}
+    # Absolute paths: a cluster's workers do not share this process's working directory.
+    files = [(i, os.path.abspath(name) if scheduler else name) for i, name in enumerate(names) if name != "-"]
+    for i, name in enumerate(names):
+        if name == "-":
+            results[i] = convert_file(name, fmt)
+    task = partial(convert_file, fmt=fmt)
+    for n, result in run_all(task, [name for _, name in files], jobs=jobs, scheduler=scheduler):
+        results[files[n][0]] = result
+    for i in range(len(names)):
+        part = results[i]
+        run.inputs += part.inputs
+        run.failed += part.failed
+        run.messages.extend(part.messages)
+        run.outputs.extend(part.outputs)
     return run
 
 
