@@ -129,7 +129,8 @@ def test_the_same_site_is_refused_to_a_second_writer_and_other_sites_go_on(tmp_p
             holder.join(10)
     assert run.returncode == 4
     assert site_lines(run.stdout) == sorted([
-        f"failed {busy}: another wparchive process is writing {busy} in a (waited 0s for its lock); try again "
+        f"failed {busy}: another wparchive process is writing {busy} in {tmp_path / 'a'} (waited 0s for its lock); "
+        "try again "
         "when it has finished",
         f"done {host(sites.urls[1])}: 5 of 5 posts: 5 new, 0 changed, 0 unchanged, 0 failed"])
 
