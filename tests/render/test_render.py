@@ -115,9 +115,9 @@ CASES = {
     ),
     "classic editor: wpautop <br />, entities, nbsp, [caption]": (
         CLASSIC,
-        "First line\nsecond line here \u2019quoted\u2019\n\n[image: Harbour] The harbour at dawn\n\n"
+        "First line\nsecond line here \u2019quoted\u2019\n\n[image: Harbour]\n\nThe harbour at dawn\n\n"
         "Keep [citation needed] here.",
-        "First line\\\nsecond line here \u2019quoted\u2019\n\n![Harbour](x.jpg) The harbour at dawn\n\n"
+        "First line\\\nsecond line here \u2019quoted\u2019\n\n![Harbour](x.jpg)\n\nThe harbour at dawn\n\n"
         "Keep [citation needed] here.",
     ),
     "stray and unclosed tags keep their text": (

@@ -9,7 +9,7 @@ from typing import Any
 from wparchive import __version__
 from wparchive.model import Post
 from wparchive.render.html import html_to_markdown, html_to_text, inline_text
-from wparchive.render.parse import autop
+from wparchive.render.autop import render_raw
 
 # Recorded in every snapshot, so a later reader knows which rules produced post.txt/post.md.
 CONVERTER: dict[str, Any] = {
@@ -25,7 +25,7 @@ HASHED_FIELDS = ("id", "type", "slug", "link", "status", "title", "date_gmt", "a
 
 
 def _body_html(post: Post) -> str:
-    return autop(post.content_html) if post.content_is_raw else post.content_html
+    return render_raw(post.content_html) if post.content_is_raw else post.content_html
 
 
 def render_title(post: Post) -> str:

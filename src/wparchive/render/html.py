@@ -18,7 +18,7 @@ from lxml import etree
 
 from wparchive.model import clean_str
 from wparchive.render.markdown import escape_inline, escape_line_start, md_url
-from wparchive.render.parse import parse_html, shortcode_pattern
+from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
 
 BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `clean_str`
 
@@ -420,6 +420,8 @@ class _Walker:
 def _walk(html: str, markdown: bool) -> str:
     if not html or not html.strip():
         return ""
+    if "[" in html:
+        html = expand_captions(html)
     root = parse_html(html)
     # Let libxml2 do what it can in C: drop what is never text, and unwrap inline elements whose
     # only contribution is their text (in Markdown, links, emphasis and code are kept).
