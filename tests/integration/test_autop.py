@@ -54,7 +54,7 @@ def test_wpautop_matches_wordpress(wordpress_autop, index):
 
 def test_the_inputs_exercise_every_rule(wordpress_autop):
     # A comparison on inputs WordPress leaves unchanged would prove nothing.
-    changed = sum(out != text for text, (out, _) in zip(AUTOP_INPUTS, wordpress_autop))
+    changed = sum(out != text for text, (out, _) in zip(AUTOP_INPUTS, wordpress_autop, strict=True))
     unautopped = sum(a != b for a, b in wordpress_autop)
     assert changed >= len(AUTOP_INPUTS) - 3
     assert unautopped >= 3

@@ -12,7 +12,7 @@ BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `cle
 _WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
 # Other Unicode spaces are text (an ideographic space is not layout), so str.split() must not see them.
 _OTHER_SPACES = re.compile("[\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _CONTROL_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -100,11 +100,16 @@ class BlockWriter:
         # Markdown: a new item follows the line before (a tight list); any other block is a new
         # paragraph of the item or quote it continues, so the blank line between carries the
         # prefixes of the frames it continues, and a new quote is never merged into the one before.
-        for f in reversed(self.frames):
+        frames = self.frames
+        for i in range(len(frames) - 1, -1, -1):
+            f = frames[i]
             if isinstance(f, Quote):
                 break
             if isinstance(f, Item):
-                if not f.used and any(isinstance(g, List) and g.emitted for g in self.frames):
+                lst = frames[i - 1] if i and isinstance(frames[i - 1], List) else None
+                # Only a list starting at 1 may interrupt a paragraph: `5.` would join the line above.
+                interrupts = lst is None or lst.emitted or not lst.ordered or lst.counter == 1
+                if not f.used and interrupts and any(isinstance(g, List) and g.emitted for g in frames):
                     return "\n"
                 break
         parts = []
@@ -171,8 +176,8 @@ class BlockWriter:
 
     def result(self) -> str:
         text = "".join(self.out).strip("\n")
-        if _LINE_SEPARATORS.search(text):  # U+2028 and friends are line breaks: LF, as the rules say
-            text = _LINE_SEPARATORS.sub("\n", text)
+        if LINE_SEPARATORS.search(text):  # U+2028 and friends are line breaks: LF, as the rules say
+            text = LINE_SEPARATORS.sub("\n", text)
         if _CONTROL_TEXT.search(text):  # from entities such as &#12; (raw ones were removed before parsing)
             text = _CONTROL_TEXT.sub("", text)
         return unicodedata.normalize("NFC", text)

@@ -15,7 +15,7 @@ from wparchive.render.html import html_to_markdown, html_to_text, inline_text
 CONVERTER: dict[str, Any] = {
     "name": "wparchive.html",
     "version": __version__,
-    "options": {"text_rules": "design.md clean text", "markdown": "commonmark+pipe-tables"},
+    "options": {"text_rules": "design.md clean text", "markdown": "commonmark+pipe-tables+strikethrough"},
 }
 
 # The metadata that, with title and body, decides whether a capture is a new version.

@@ -19,7 +19,7 @@ import unicodedata
 from lxml import etree
 
 from wparchive.model import clean_str
-from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, collapse
+from wparchive.render.blocks import BR, LINE_SEPARATORS, BlockWriter, Item, List, Quote, Table, collapse
 from wparchive.render.markdown import escape_inline, escape_line_start, md_url
 from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
 from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
@@ -108,12 +108,16 @@ class _Walker(BlockWriter):
             return
         if self.shortcodes is not None and "[" in value:
             value = self.shortcodes.sub("", value)
+        if not value.isascii() and LINE_SEPARATORS.search(value):  # U+2028 and friends: like <br>
+            value = LINE_SEPARATORS.sub(BR, value)
         if self.md and not self.code:
             value = escape_inline(value, self.cell > 0, self.links > 0)
         self.inline.append(value)
 
     # -- links, emphasis, code --------------------------------------------------------------
     def _open_wrap(self, before: str, after: str | None) -> None:
+        if before != "[" and any(w[1] == before for w in self.wraps):
+            before = after = ""  # `<s><del>x</del></s>`: one mark; `~~~~x~~~~` would be literal
         self.wraps.append([len(self.inline), before, after])
 
     def _close_wrap(self) -> None:
@@ -135,7 +139,7 @@ class _Walker(BlockWriter):
 
     def _marked(self, inner: str, before: str, after: str | None, previous: str) -> str:
         core = inner.strip(" \t\n\r\f\v\xa0")
-        if not core:
+        if not core or not before:
             return inner
         lead = inner[: len(inner) - len(inner.lstrip(" \t\n\r\f\v\xa0"))]
         trail = inner[len(inner.rstrip(" \t\n\r\f\v\xa0")) :]

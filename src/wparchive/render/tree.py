@@ -66,15 +66,16 @@ def _space_around(el: etree._Element) -> None:
 
 
 def _remove_keeping_tail(el: etree._Element) -> None:
+    """Remove `el`; a space takes its place, since the icon kept the words around it apart."""
     parent = el.getparent()
     if parent is None:
         return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
+    tail = " " + (el.tail or "")
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
     parent.remove(el)
 
 
@@ -86,6 +87,7 @@ def _replace_children(el: etree._Element, text: str) -> None:
 
 # -- MathML -----------------------------------------------------------------------------------------
 _SPACED_OPERATORS = frozenset("=<>≤≥≠≈±+−-×÷·→⇒")
+_STRUCTURES = frozenset(("msup", "msub", "msubsup", "mfrac", "msqrt", "mroot"))
 
 
 def math_text(el: etree._Element) -> str:
@@ -126,7 +128,8 @@ def _mathml(el: etree._Element) -> str:
     text = (el.text or "").strip()
     if tag == "mo" and text in _SPACED_OPERATORS:
         text = f" {text} "
-    return text + "".join(parts)
+    # A script, fraction or root stands apart from its neighbours: `√x y_i`, not `√xy_i`.
+    return text + "".join(f" {p} " if child.tag in _STRUCTURES else p for child, p in zip(el, parts, strict=True))
 
 
 # -- table cells ------------------------------------------------------------------------------------
