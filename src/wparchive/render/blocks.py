@@ -63,6 +63,22 @@ class Table:
         self.row = None
 
 
+def _tight(frames: list[object], item: int) -> bool:
+    """Whether the new item at `frames[item]` follows the line before in a tight list: some list
+    around it (inside the innermost quote) has written a line. Only a list starting at 1 may interrupt
+    a paragraph, so the first item of one numbered from 5 gets a blank line (`5.` would join the line)."""
+    lst = frames[item - 1] if item else None
+    if type(lst) is List and not lst.emitted and lst.ordered and lst.counter != 1:
+        return False
+    for i in range(item - 1, -1, -1):
+        f = frames[i]
+        if type(f) is Quote:
+            return False
+        if type(f) is List and f.emitted:
+            return True
+    return False
+
+
 class BlockWriter:
     """Finished blocks, written with the prefixes of the frames (quotes, list items) they sit in."""
 
@@ -103,13 +119,10 @@ class BlockWriter:
         frames = self.frames
         for i in range(len(frames) - 1, -1, -1):
             f = frames[i]
-            if isinstance(f, Quote):
+            if type(f) is Quote:
                 break
-            if isinstance(f, Item):
-                lst = frames[i - 1] if i and isinstance(frames[i - 1], List) else None
-                # Only a list starting at 1 may interrupt a paragraph: `5.` would join the line above.
-                interrupts = lst is None or lst.emitted or not lst.ordered or lst.counter == 1
-                if not f.used and interrupts and any(isinstance(g, List) and g.emitted for g in frames):
+            if type(f) is Item:
+                if not f.used and _tight(frames, i):
                     return "\n"
                 break
         parts = []
@@ -177,7 +190,7 @@ class BlockWriter:
     def result(self) -> str:
         text = "".join(self.out).strip("\n")
         if LINE_SEPARATORS.search(text):  # U+2028 and friends are line breaks: LF, as the rules say
-            text = LINE_SEPARATORS.sub("\n", text)
+            text = LINE_SEPARATORS.sub("\\\n" if self.md else "\n", text)  # Markdown: a hard break
         if _CONTROL_TEXT.search(text):  # from entities such as &#12; (raw ones were removed before parsing)
             text = _CONTROL_TEXT.sub("", text)
         return unicodedata.normalize("NFC", text)

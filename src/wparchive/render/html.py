@@ -19,7 +19,7 @@ import unicodedata
 from lxml import etree
 
 from wparchive.model import clean_str
-from wparchive.render.blocks import BR, LINE_SEPARATORS, BlockWriter, Item, List, Quote, Table, collapse
+from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, collapse
 from wparchive.render.markdown import escape_inline, escape_line_start, md_url
 from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
 from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
@@ -108,17 +108,19 @@ class _Walker(BlockWriter):
             return
         if self.shortcodes is not None and "[" in value:
             value = self.shortcodes.sub("", value)
-        if not value.isascii() and LINE_SEPARATORS.search(value):  # U+2028 and friends: like <br>
-            value = LINE_SEPARATORS.sub(BR, value)
         if self.md and not self.code:
             value = escape_inline(value, self.cell > 0, self.links > 0)
         self.inline.append(value)
 
     # -- links, emphasis, code --------------------------------------------------------------
     def _open_wrap(self, before: str, after: str | None) -> None:
-        if before != "[" and any(w[1] == before for w in self.wraps):
-            before = after = ""  # `<s><del>x</del></s>`: one mark; `~~~~x~~~~` would be literal
-        self.wraps.append([len(self.inline), before, after])
+        wraps = self.wraps
+        if wraps and before != "[":
+            for wrap in wraps:
+                if wrap[1] == before:  # `<s><del>x</del></s>`: one mark; `~~~~x~~~~` would be literal
+                    before = after = ""
+                    break
+        wraps.append([len(self.inline), before, after])
 
     def _close_wrap(self) -> None:
         if self.wraps:
@@ -128,7 +130,8 @@ class _Walker(BlockWriter):
         """Mark what was written since `wrap` opened, if not empty; a line break splits it, since
         Markdown's markers cannot span one."""
         start, before, after = wrap
-        inner = "".join(self.inline[start:])
+        inline = self.inline
+        inner = inline[start] if start == len(inline) - 1 else "".join(inline[start:])
         if BR in inner or (self.verse and "\n" in inner):
             breaks = BR if BR in inner else "\n"
             wrapped = breaks.join(self._marked(part, before, after, "") for part in inner.split(breaks))
@@ -144,9 +147,12 @@ class _Walker(BlockWriter):
         lead = inner[: len(inner) - len(inner.lstrip(" \t\n\r\f\v\xa0"))]
         trail = inner[len(inner.rstrip(" \t\n\r\f\v\xa0")) :]
         if after is None:  # code: a fence longer than any run of backticks inside (CommonMark)
-            fence = "`" * (max((len(r) for r in re.findall("`+", core)), default=0) + 1)
-            pad = " " if core.startswith("`") or core.endswith("`") else ""
-            before, after = fence + pad, pad + fence
+            if "`" in core:
+                fence = "`" * (max(len(r) for r in re.findall("`+", core)) + 1)
+                pad = " " if core[0] == "`" or core[-1] == "`" else ""
+                before, after = fence + pad, pad + fence
+            else:
+                after = before
         elif before in ALTERNATE_MARKERS and not lead and previous.endswith("*") \
                 and not previous.endswith("\\*"):
             # `*a**b*` would not be two emphases: the second one uses underscores.
@@ -240,11 +246,15 @@ class _Walker(BlockWriter):
             return  # inside code only the text counts
         elif tag == "a":
             href = el.get("href")
-            if href and not _is_data_url(href):
+            if href:
                 self.links += 1
-                self._open_wrap("[", "](" + md_url(href) + ")")
+                if href[0] in "dD \t\n" and _is_data_url(href):
+                    self.wraps.append([len(self.inline), "", ""])  # an inline file is no address
+                else:
+                    self._open_wrap("[", "](" + md_url(href) + ")")
         elif tag in WRAP_MARKERS:
-            self._open_wrap(WRAP_MARKERS[tag], WRAP_MARKERS[tag])
+            marker = WRAP_MARKERS[tag]
+            self._open_wrap(marker, marker)
 
     def _end_inline(self, el: etree._Element, tag: str) -> None:
         if tag == "code":
@@ -254,8 +264,7 @@ class _Walker(BlockWriter):
         elif self.code:
             return
         elif tag == "a":
-            href = el.get("href")
-            if href and not _is_data_url(href):
+            if el.get("href"):
                 self.links = max(0, self.links - 1)
                 self._close_wrap()
         elif tag in WRAP_MARKERS:
