@@ -53,3 +53,28 @@ AUTOP_INPUTS = [
     "<pre>unclosed pre\n\nnever ends",
     "<!-- wp:paragraph -->\n<p>Block content is left alone\nby wpautop</p>\n<!-- /wp:paragraph -->",
 ]
+
+# Quotes, apostrophes, primes, dashes and the rest of wptexturize's rules, in and out of the elements
+# it leaves alone.
+TEXTURIZE_INPUTS = [
+    "It's a \"quoted\" word -- and 'single' ones... (tm)",
+    "He said \"she said 'no' to him\" and left.",
+    "The '90s and '99' and 'til the 'cause; rock 'n' roll",
+    "A 9' by 12\" room, 5'10\" tall, \"42\" and '0.42'",
+    "Dashes: a - b, a -- b, a --- b, x--y, xn--idn.example, -start and end-",
+    "Sizes 9x9 and 1024x768 but not 0x9999 or 0.5x2",
+    "Fish & chips &amp; &#8217; &copy; & more",
+    "<pre>It's \"raw\" -- here</pre> but it's \"cooked\" -- there",
+    "<code>don't</code> don't <kbd>'k'</kbd> <tt>\"t\"</tt> <style>a{content:'x'}</style>",
+    "<p class=\"it's\">Tag attributes & text</p>",
+    "<!-- it's a comment -- \"x\" --> after 'comment'",
+    "[caption id=\"x\"]It's <img src=\"a.jpg\" alt=\"don't\"> caption[/caption] and it's [unknown 'a']",
+    "[[caption]] escaped 'shortcode'",
+    "Nested \"quote with 'inner' quote\" and \"another one\" and \"unclosed",
+    "Multiple 'quotes' in 'one' sentence with 5' and 6' primes",
+    "``LaTeX quotes'' and ``more''",
+    "\"Quote at start\" and (\"parenthesised\") and [\"bracketed\"] and -\"dashed\"",
+    "Line\n\"after newline\"\n'single after newline'",
+    "&lt;'tag-like'&gt; and &nbsp;\"spaced\"",
+    "Unicode caf\u00e9's \u00a0\"nbsp\" \u2014 done...",
+]

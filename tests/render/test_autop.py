@@ -43,3 +43,8 @@ def test_caption_text_after_the_image_is_the_figure_caption():
     post = _raw('[caption id="attachment_9" width="300"]<a href="/big.jpg"><img src="x.jpg" alt="Cat" />'
                 '</a> A <em>cat</em>[/caption]\n[unknown a="b"]Kept text[/unknown]')
     assert render_text(post) == "Raw\n\n[image: Cat]\n\nA cat\n\nKept text\n"
+
+
+def test_raw_content_is_texturized_as_wordpress_renders_it():
+    post = _raw("It's \"quoted\" -- see <code>it's</code>...\n\n<!-- a comment -->Done.")
+    assert render_text(post) == "Raw\n\nIt\u2019s \u201cquoted\u201d \u2014 see it's\u2026\n\nDone.\n"

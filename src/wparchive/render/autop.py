@@ -12,14 +12,15 @@ structure, line by line from WordPress 6.1's wp-includes/formatting.php and bloc
   skips `wpautop`; static blocks render as their saved HTML, which is what is kept here (block comments
   are dropped later by the walker). Departure: dynamic blocks (latest posts, archives, ...) need the
   site's database and render as nothing.
-- `wptexturize`: not applied. Departure: raw content keeps straight quotes, `--` and `...` where the
-  rendered page shows curly quotes, dashes and an ellipsis; no word is added or lost.
+- `wptexturize`: ported in `texturize` (curly quotes, dashes, the ellipsis), run first as WordPress does.
 - `do_shortcode`: left to the walker, which strips shortcode tags and keeps their inner text.
 """
 
 from __future__ import annotations
 
 import re
+
+from wparchive.render.texturize import wptexturize
 
 _A = re.ASCII
 
@@ -160,7 +161,9 @@ def has_blocks(text: str) -> bool:
 
 
 def render_raw(text: str) -> str:
-    """`the_content` as far as text and structure go: block content as saved, classic content autop'd."""
+    """`the_content` as far as text and structure go: texturized; block content as saved, classic
+    content autop'd."""
+    text = wptexturize(text, CORE_SHORTCODES)
     if not has_blocks(text):
         text = wpautop(text)
     return shortcode_unautop(text)
