@@ -42,7 +42,7 @@ def prepare_tree(root: etree._Element, html: str) -> None:
     if hidden or _SEPARATE_CLASS in html:
         for el in list(root.iter()):
             if hidden and el.get("aria-hidden") == "true" and _is_icon(el):
-                _remove_keeping_tail(el)
+                _empty_keeping_tail(el)
             elif el.tag == "a" and _SEPARATE_CLASS in (el.get("class") or ""):
                 _space_around(el)
 
@@ -64,18 +64,13 @@ def _space_around(el: etree._Element) -> None:
             parent.text = (parent.text or "") + " "
 
 
-def _remove_keeping_tail(el: etree._Element) -> None:
-    """Remove `el`; a space takes its place, since the icon kept the words around it apart."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = " " + (el.tail or "")
-    prev = el.getprevious()
-    if prev is not None:
-        prev.tail = (prev.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(el)
+def _empty_keeping_tail(el: etree._Element) -> None:
+    """Empty `el` (removing it from its parent would cost a search of the parent's children, which
+    is quadratic on a run of icons); a space takes its place, since the icon kept the words around it
+    apart."""
+    _replace_children(el, "")
+    el.text = None
+    el.tail = " " + (el.tail or "")
 
 
 def _replace_children(el: etree._Element, text: str) -> None:
