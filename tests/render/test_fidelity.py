@@ -80,6 +80,9 @@ CASES = {
     "adjacent emphasis and emphasis around a line break": (
         "<p><em>em1</em><em>em2</em> <strong>b</strong><em>i</em> <strong>Title<br>Body</strong></p>",
         "em1em2 bi Title\nBody", "*em1*_em2_ **b**_i_ **Title**\\\n**Body**"),
+    "adjacent code spans do not merge their backticks": (
+        "<p><code>a</code><code>b</code> <code>c</code></p>", "ab c", "`ab` `c`"),
+    "a line break in a heading stays a line break": ("<h2>Title<br>Sub</h2>", "Title\nSub", "## Title<br>Sub"),
     "a link around blocks keeps its URL on each": (
         '<a href="https://ex.com/p"><p>Para in link</p></a><a href="https://ex.com/i"><div>'
         '<img src="i.jpg" alt="I"></div></a>',

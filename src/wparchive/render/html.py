@@ -90,8 +90,8 @@ class _Walker(BlockWriter):
             return
         if self.md:
             lines = [escape_line_start(line) for line in lines]
-            if self.heading:
-                lines = ["#" * self.heading + " " + " ".join(lines)]
+            if self.heading:  # an ATX heading is one line: a <br> in it stays HTML
+                lines = ["#" * self.heading + " " + "<br>".join(lines)]
             elif len(lines) > 1:  # <br>: a hard line break, which a bare newline is not in Markdown
                 lines = [line + "\\" for line in lines[:-1]] + [lines[-1]]
         self.emit(lines)
@@ -136,9 +136,15 @@ class _Walker(BlockWriter):
             breaks = BR if BR in inner else "\n"
             wrapped = breaks.join(self._marked(part, before, after, "") for part in inner.split(breaks))
         else:
-            previous = self.inline[start - 1] if start else ""
-            wrapped = self._marked(inner, before, after, previous)
-        self.inline[start:] = [wrapped]
+            previous = inline[start - 1] if start else ""
+            if after is None and previous[-1:] == "`" and previous[-2:-1] not in ("`", "\\") \
+                    and "`" not in inner and inner == inner.strip():
+                # Code right after code: backtick runs would merge, so the two become one span.
+                inline[start - 1] = previous[:-1]
+                wrapped = inner + "`"
+            else:
+                wrapped = self._marked(inner, before, after, previous)
+        inline[start:] = [wrapped]
 
     def _marked(self, inner: str, before: str, after: str | None, previous: str) -> str:
         core = inner.strip(" \t\n\r\f\v\xa0")
