@@ -167,3 +167,9 @@ def render_raw(text: str) -> str:
     if not has_blocks(text):
         text = wpautop(text)
     return shortcode_unautop(text)
+
+
+def render_raw_comment(text: str) -> str:
+    """`comment_text` as far as text and structure go: wptexturize, then wpautop (comments have no
+    blocks, and WordPress runs no shortcodes on them)."""
+    return wpautop(wptexturize(text, CORE_SHORTCODES))
