@@ -1,27 +1,13 @@
 """Whole-site archiving against a synthetic WordPress (bench/fakewp.py) behind `responses`."""
 
 import json
-import re
 
 import pytest
-import responses
 from click.testing import CliRunner
 
-from bench.fakewp import FakeWordPress
 from wparchive.cli import cli
 
 SITE = "https://example.com"
-
-
-@pytest.fixture
-def site(monkeypatch):
-    fake = FakeWordPress(SITE)
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: None)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        def callback(request):
-            return fake.handle(request.method, request.url, dict(request.headers))
-        mock.add_callback(responses.GET, re.compile(re.escape(SITE) + r".*"), callback=callback)
-        yield fake
 
 
 def run(tmp_path, *args, env=None):
@@ -30,17 +16,8 @@ def run(tmp_path, *args, env=None):
 
 
 def protect(fake, post_id):
-    """Make one post password-protected (its content arrives empty); returns the original generator."""
-    original = fake.post
-
-    def protected(i):
-        data = original(i)
-        if i == post_id:
-            data["content"] = {"rendered": "", "protected": True}
-        return data
-
-    fake.post = protected
-    return original
+    """Make one post password-protected (its content and excerpt arrive empty)."""
+    fake.passwords[post_id] = "open sesame"
 
 
 def listing_requests(fake):
@@ -107,7 +84,7 @@ def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
     assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 failed\n"
     assert len(site.requests) == 3
     assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[1]
-    assert "orderby=id&order=desc" in site.requests[2] or "order=desc" in site.requests[2]
+    assert "&orderby=id&order=desc" in site.requests[2] and "modified_after" not in site.requests[2]
     assert [(p, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted((tmp_path / "a").rglob("*"))] == \
         stats_before
     site.edits[7] = 1
@@ -241,10 +218,10 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
 
 def test_posts_that_failed_are_asked_for_again(site, tmp_path):
     site.n = 250  # post 2 is far from the newest IDs, which are checked anyway
-    original = protect(site, 2)
+    protect(site, 2)
     assert run(tmp_path, "--quiet").exit_code == 4
     assert json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())["retry"] == [2]
-    site.post = original  # no longer protected
+    del site.passwords[2]  # no longer protected
     site.requests.clear()
     result = run(tmp_path)
     assert result.exit_code == 0
