@@ -1,6 +1,8 @@
 """Whole-site archiving against a synthetic WordPress (bench/fakewp.py) behind `responses`."""
 
 import json
+import os
+import signal
 
 import pytest
 from click.testing import CliRunner
@@ -125,37 +127,79 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
     assert "orderby=id&order=desc" in listed[2] and len(listed) == 3
 
 
-def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
-    site.n = 350
+def interrupt_250th_capture(monkeypatch, where, how="ctrl-c"):
+    """Interrupt the 250th capture `before` it starts, `between` its files, or `after` its rename."""
     import wparchive.archive.store as store
 
-    real = store.Archive.capture
-    calls = {"n": 0}
+    count = {"captures": 0, "files": 0}
+    real_capture, real_write, real_fsync_dir = store.Archive.capture, store.write_file, store.fsync_dir
 
-    def interrupting(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 250:
+    def stop():
+        if how == "ctrl-c":
             raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # `kill`: the handler turns it into the same interrupt
 
-    monkeypatch.setattr(store.Archive, "capture", interrupting)
+    def capture(self, *args, **kwargs):
+        count["captures"] += 1
+        count["files"] = 0
+        if count["captures"] == 250 and where == "before":
+            stop()
+        return real_capture(self, *args, **kwargs)
+
+    def write_file(path, data):
+        count["files"] += 1
+        if count["captures"] == 250 and count["files"] == 3 and where == "between":
+            stop()  # response.json and post.txt are written, post.md is next
+        real_write(path, data)
+
+    def fsync_dir(path):
+        real_fsync_dir(path)
+        if count["captures"] == 250 and where == "after" and not path.name.startswith(".tmp-"):
+            stop()  # renamed into place and made durable: this snapshot is whole and stays
+
+    monkeypatch.setattr(store.Archive, "capture", capture)
+    monkeypatch.setattr(store, "write_file", write_file)
+    monkeypatch.setattr(store, "fsync_dir", fsync_dir)
+    return lambda: (monkeypatch.setattr(store.Archive, "capture", real_capture),
+                    monkeypatch.setattr(store, "write_file", real_write),
+                    monkeypatch.setattr(store, "fsync_dir", real_fsync_dir))
+
+
+@pytest.fixture
+def sigterm_must_be_handled():
+    """Until the command installs its own, SIGTERM fails loudly instead of killing the test run."""
+    def unhandled(signum, frame):
+        raise RuntimeError("SIGTERM reached the handler the command should have replaced")
+
+    previous = signal.signal(signal.SIGTERM, unhandled)
+    yield unhandled
+    signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+@pytest.mark.parametrize("where,kept", [("before", 249), ("between", 249), ("after", 250)])
+def test_interrupted_run_discards_the_snapshot_in_progress_and_resumes(site, tmp_path, monkeypatch,
+                                                                       sigterm_must_be_handled, where, kept, how):
+    site.n = 350
+    restore = interrupt_250th_capture(monkeypatch, where, how)
     result = run(tmp_path, "--quiet")
-    assert result.exit_code == 130
+    assert result.exit_code == 130, result.output
+    assert signal.getsignal(signal.SIGTERM) is sigterm_must_be_handled  # put back as it was
     assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 failed (interrupted)",
                                           "error: interrupted; run the same command again to resume"]
-    assert snapshot_count(tmp_path) == 249
+    assert snapshot_count(tmp_path) == kept
     assert not list((tmp_path / "a").rglob(".tmp-*"))
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
-    assert (verify.exit_code, verify.stdout) == (0, "249 snapshots checked, 0 problems\n")
+    assert (verify.exit_code, verify.stdout) == (0, f"{kept} snapshots checked, 0 problems\n")
     state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
     assert state == {"run": {"cutoff": None, "page": 3}}
-    monkeypatch.setattr(store.Archive, "capture", real)
+    restore()
     site.requests.clear()
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
     # Resumed one page before where it stopped (page 2), not from the start.
-    assert "page=2" in listing_requests(site)[0]
-    assert result.stderr == "250 of 350 posts: 101 new, 0 changed, 149 unchanged, 0 failed\n"
+    assert "&page=2&" in listing_requests(site)[0]
+    assert result.stderr == f"250 of 350 posts: {350 - kept} new, 0 changed, {kept - 100} unchanged, 0 failed\n"
     assert snapshot_count(tmp_path) == 350
 
 
