@@ -75,7 +75,8 @@ class FakeWordPress:
         date = BASE_TIME + timedelta(minutes=post_id % PAGE_ID_BASE)
         modified = self.modified(post_id)
         protected = post_id in self.passwords
-        hidden = protected and password != self.passwords[post_id]
+        # An editor asking with context=edit sees the content without the password, as in WordPress.
+        hidden = protected and password != self.passwords[post_id] and not edit_context
         tag_ids = list(range(1001, 1001 + self.tags.get(post_id, 0)))
         data = {
             "id": post_id, "date": _iso(date + self.utc_offset), "date_gmt": _iso(date),
