@@ -219,3 +219,19 @@ def test_archiving_a_damaged_dump_warns_and_records_the_salvage(tmp_path):
         "missing_fields": ["excerpt", "author", "featured_media", "comment_status", "ping_status", "sticky",
                            "template", "format", "meta", "categories", "tags"]}
     assert meta["source"]["kind"] == "file" and meta["source"]["path"] == SEED
+
+
+def test_verify_reports_what_is_not_a_snapshot_folder(tmp_path):
+    snapshot = capture(Archive(tmp_path), when=at(1)).snapshot
+    post_dir = snapshot.path.parent
+    (post_dir / "notes.txt").write_text("mine")
+    (post_dir / "old").mkdir()
+    (post_dir / "20261129T100009Z-abcdefabcdef").write_text("a file named like a snapshot")
+    assert verify(tmp_path) == (1, "unexpected: example.com_8080/posts/7/20261129T100009Z-abcdefabcdef: not a "
+                                   "snapshot folder\nunexpected: example.com_8080/posts/7/notes.txt: not a snapshot "
+                                   "folder\nunexpected: example.com_8080/posts/7/old: not a snapshot folder\n"
+                                   "1 snapshots checked, 3 problems\n")
+
+
+def test_verify_of_an_archive_not_made_yet(tmp_path):
+    assert Archive(tmp_path / "not-yet").verify() == (0, [])
