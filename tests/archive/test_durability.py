@@ -235,3 +235,28 @@ def test_verify_reports_what_is_not_a_snapshot_folder(tmp_path):
 
 def test_verify_of_an_archive_not_made_yet(tmp_path):
     assert Archive(tmp_path / "not-yet").verify() == (0, [])
+
+
+def test_write_file_never_overwrites(tmp_path):
+    fsutil.write_file(tmp_path / "f", b"one")
+    with pytest.raises(FileExistsError):
+        fsutil.write_file(tmp_path / "f", b"two")
+    assert (tmp_path / "f").read_bytes() == b"one"
+
+
+def test_fsync_dir_where_it_cannot_is_a_no_op(tmp_path, monkeypatch):
+    fsutil.fsync_dir(tmp_path / "missing")  # cannot be opened: nothing to make durable
+    closed = []
+    real_close = os.close
+
+    def refuse(fd):
+        raise OSError(22, "Invalid argument")  # some file systems refuse fsync on a folder
+
+    def close(fd):
+        closed.append(fd)
+        real_close(fd)
+
+    monkeypatch.setattr(os, "fsync", refuse)
+    monkeypatch.setattr(os, "close", close)
+    fsutil.fsync_dir(tmp_path)
+    assert len(closed) == 1  # and the folder's descriptor is not leaked
