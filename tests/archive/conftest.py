@@ -1,4 +1,5 @@
-"""The synthetic WordPress (bench/fakewp.py) behind `responses`, for the whole-site tests."""
+"""Fixtures for every test here: the mocked WordPress of test_capture_mock.py (`web`, `slept`), and the
+synthetic WordPress (bench/fakewp.py) behind `responses` for the whole-site tests (`site`)."""
 
 import re
 
@@ -6,6 +7,7 @@ import pytest
 import responses
 
 from bench.fakewp import FakeWordPress
+from tests.archive.test_capture_mock import slept, web  # noqa: F401
 
 SITE = "https://example.com"
 
