@@ -147,12 +147,12 @@ def test_verbose_and_debug_never_show_a_secret(server, tmp_path, flags):
 
 CRASH = """
 import sys
-import wparchive.cli.convert as command
+from wparchive.archive.store import Archive
 
-def convert(*args, **kwargs):
+def verify(self):  # a bug: nothing in the command expects it
     raise RuntimeError("planted bug")
 
-command.convert = convert
+Archive.verify = verify
 sys.argv[0] = "wparchive"
 from wparchive.cli import main
 main()
@@ -160,12 +160,12 @@ main()
 
 
 def test_a_bug_is_one_line_without_debug_and_a_traceback_with_it(tmp_path):
-    plain = subprocess.run([sys.executable, "-c", CRASH, "convert", SEED], capture_output=True, text=True,
-                           env=env_for(tmp_path), timeout=120)
+    plain = subprocess.run([sys.executable, "-c", CRASH, "verify", "--archive", str(tmp_path)],
+                           capture_output=True, text=True, env=env_for(tmp_path), timeout=120)
     assert (plain.returncode, plain.stdout, plain.stderr) == (
         2, "", "error: unexpected RuntimeError: planted bug (rerun with --debug and report it)\n")
-    debug = subprocess.run([sys.executable, "-c", CRASH, "--debug", "convert", SEED], capture_output=True, text=True,
-                           env=env_for(tmp_path), timeout=120)
+    debug = subprocess.run([sys.executable, "-c", CRASH, "--debug", "verify", "--archive", str(tmp_path)],
+                           capture_output=True, text=True, env=env_for(tmp_path), timeout=120)
     assert debug.returncode == 1 and debug.stdout == ""
     assert debug.stderr.startswith("Traceback (most recent call last):\n")
     assert debug.stderr.endswith("RuntimeError: planted bug\n")
