@@ -146,7 +146,7 @@ def test_lock_timeout_option(tmp_path, held, monkeypatch):
     ("lpt9.tar.gz", "item-lpt9.tar.gz"), ("aux", "item-aux"), ("prn", "item-prn"),
     ("console", "console"), ("com", "com"), ("lpt", "lpt"), ("auxiliary", "auxiliary"),
     ("", "item"), ("..", "item"), ("%2e%2e", "item"), ("../../etc", "etc"), ("a/b\\c:d", "a-b-c-d"),
-    ("%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82", "привет"), (" -.x.- ", "x"), ("e\u0301", "\u00e9"),
+    ("%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82", "привет"), (" -.x.- ", "x"), ("e\u0301", "\u00e9"), ("X-Files", "X-Files"), ("Xx", "Xx"),
 ])
 def test_safe_name(value, name):
     assert fsutil.safe_name(value) == name
@@ -260,3 +260,9 @@ def test_fsync_dir_where_it_cannot_is_a_no_op(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "close", close)
     fsutil.fsync_dir(tmp_path)
     assert len(closed) == 1  # and the folder's descriptor is not leaked
+
+
+def test_atomic_write_makes_the_missing_folders(tmp_path):
+    target = tmp_path / "host" / "posts" / ".state.json"  # a first run's state, before any post
+    fsutil.atomic_write(target, b"{}\n")
+    assert target.read_bytes() == b"{}\n"
