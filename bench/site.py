@@ -113,7 +113,8 @@ class FakeServer:
                         owner.served_bytes += len(body)
                 self.send_response(status)  # adds Date and Server, as a real server does
                 for name, value in headers.items():
-                    self.send_header(name, value)
+                    if name != "Date":  # send_response sent the server's own
+                        self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

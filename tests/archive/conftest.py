@@ -1,3 +1,23 @@
-"""The mocked-WordPress fixtures of test_capture_mock.py (`web`, `slept`) for every test here."""
+"""Fixtures for every test here: the mocked WordPress of test_capture_mock.py (`web`, `slept`), and the
+synthetic WordPress (bench/fakewp.py) behind `responses` for the whole-site tests (`site`)."""
 
+import re
+
+import pytest
+import responses
+
+from bench.fakewp import FakeWordPress
 from tests.archive.test_capture_mock import slept, web  # noqa: F401
+
+SITE = "https://example.com"
+
+
+@pytest.fixture
+def site(monkeypatch):
+    fake = FakeWordPress(SITE)
+    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: None)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        def callback(request):
+            return fake.handle(request.method, request.url, dict(request.headers))
+        mock.add_callback(responses.GET, re.compile(re.escape(SITE) + r".*"), callback=callback)
+        yield fake

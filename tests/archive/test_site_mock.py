@@ -1,27 +1,17 @@
 """Whole-site archiving against a synthetic WordPress (bench/fakewp.py) behind `responses`."""
 
 import json
+import os
 import re
+import signal
 
 import pytest
-import responses
 from click.testing import CliRunner
 
-from bench.fakewp import FakeWordPress
+from tests.conftest import VERSION_ID
 from wparchive.cli import cli
 
 SITE = "https://example.com"
-
-
-@pytest.fixture
-def site(monkeypatch):
-    fake = FakeWordPress(SITE)
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: None)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        def callback(request):
-            return fake.handle(request.method, request.url, dict(request.headers))
-        mock.add_callback(responses.GET, re.compile(re.escape(SITE) + r".*"), callback=callback)
-        yield fake
 
 
 def run(tmp_path, *args, env=None):
@@ -35,17 +25,8 @@ def ids(stdout):
 
 
 def protect(fake, post_id):
-    """Make one post password-protected (its content arrives empty); returns the original generator."""
-    original = fake.post
-
-    def protected(i):
-        data = original(i)
-        if i == post_id:
-            data["content"] = {"rendered": "", "protected": True}
-        return data
-
-    fake.post = protected
-    return original
+    """Make one post password-protected (its content and excerpt arrive empty)."""
+    fake.passwords[post_id] = "open sesame"
 
 
 def listing_requests(fake):
@@ -112,7 +93,7 @@ def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
     assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 failed\n"
     assert len(site.requests) == 3
     assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[1]
-    assert "orderby=id&order=desc" in site.requests[2] or "order=desc" in site.requests[2]
+    assert "&orderby=id&order=desc" in site.requests[2] and "modified_after" not in site.requests[2]
     assert [(p, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted((tmp_path / "a").rglob("*"))] == \
         stats_before
     site.edits[7] = 1
@@ -153,37 +134,79 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
     assert "orderby=id&order=desc" in listed[2] and len(listed) == 3
 
 
-def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
-    site.n = 350
+def interrupt_250th_capture(monkeypatch, where, how="ctrl-c"):
+    """Interrupt the 250th capture `before` it starts, `between` its files, or `after` its rename."""
     import wparchive.archive.store as store
 
-    real = store.Archive.capture
-    calls = {"n": 0}
+    count = {"captures": 0, "files": 0}
+    real_capture, real_write, real_fsync_dir = store.Archive.capture, store.write_file, store.fsync_dir
 
-    def interrupting(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 250:
+    def stop():
+        if how == "ctrl-c":
             raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # `kill`: the handler turns it into the same interrupt
 
-    monkeypatch.setattr(store.Archive, "capture", interrupting)
+    def capture(self, *args, **kwargs):
+        count["captures"] += 1
+        count["files"] = 0
+        if count["captures"] == 250 and where == "before":
+            stop()
+        return real_capture(self, *args, **kwargs)
+
+    def write_file(path, data):
+        count["files"] += 1
+        if count["captures"] == 250 and count["files"] == 3 and where == "between":
+            stop()  # response.json and post.txt are written, post.md is next
+        real_write(path, data)
+
+    def fsync_dir(path):
+        real_fsync_dir(path)
+        if count["captures"] == 250 and where == "after" and not path.name.startswith(".tmp-"):
+            stop()  # renamed into place and made durable: this snapshot is whole and stays
+
+    monkeypatch.setattr(store.Archive, "capture", capture)
+    monkeypatch.setattr(store, "write_file", write_file)
+    monkeypatch.setattr(store, "fsync_dir", fsync_dir)
+    return lambda: (monkeypatch.setattr(store.Archive, "capture", real_capture),
+                    monkeypatch.setattr(store, "write_file", real_write),
+                    monkeypatch.setattr(store, "fsync_dir", real_fsync_dir))
+
+
+@pytest.fixture
+def sigterm_must_be_handled():
+    """Until the command installs its own, SIGTERM fails loudly instead of killing the test run."""
+    def unhandled(signum, frame):
+        raise RuntimeError("SIGTERM reached the handler the command should have replaced")
+
+    previous = signal.signal(signal.SIGTERM, unhandled)
+    yield unhandled
+    signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill"])
+@pytest.mark.parametrize("where,kept", [("before", 249), ("between", 249), ("after", 250)])
+def test_interrupted_run_discards_the_snapshot_in_progress_and_resumes(site, tmp_path, monkeypatch,
+                                                                       sigterm_must_be_handled, where, kept, how):
+    site.n = 350
+    restore = interrupt_250th_capture(monkeypatch, where, how)
     result = run(tmp_path, "--quiet")
-    assert result.exit_code == 130
+    assert result.exit_code == 130, result.output
+    assert signal.getsignal(signal.SIGTERM) is sigterm_must_be_handled  # put back as it was
     assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 failed (interrupted)",
                                           "error: interrupted; run the same command again to resume"]
-    assert snapshot_count(tmp_path) == 249
+    assert snapshot_count(tmp_path) == kept
     assert not list((tmp_path / "a").rglob(".tmp-*"))
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
-    assert (verify.exit_code, verify.stdout) == (0, "249 snapshots checked, 0 problems\n")
+    assert (verify.exit_code, VERSION_ID.sub("@ID", verify.stdout)) == (0, f"{kept} snapshots checked, 0 problems\n")
     state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
     assert state == {"run": {"cutoff": None, "page": 3}}
-    monkeypatch.setattr(store.Archive, "capture", real)
+    restore()
     site.requests.clear()
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
     # Resumed one page before where it stopped (page 2), not from the start.
-    assert "page=2" in listing_requests(site)[0]
-    assert result.stderr == "250 of 350 posts: 101 new, 0 changed, 149 unchanged, 0 failed\n"
+    assert "&page=2&" in listing_requests(site)[0]
+    assert result.stderr == f"250 of 350 posts: {350 - kept} new, 0 changed, {kept - 100} unchanged, 0 failed\n"
     assert snapshot_count(tmp_path) == 350
 
 
@@ -247,10 +270,10 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
 
 def test_posts_that_failed_are_asked_for_again(site, tmp_path):
     site.n = 250  # post 2 is far from the newest IDs, which are checked anyway
-    original = protect(site, 2)
+    protect(site, 2)
     assert run(tmp_path, "--quiet").exit_code == 4
     assert json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())["retry"] == [2]
-    site.post = original  # no longer protected
+    del site.passwords[2]  # no longer protected
     site.requests.clear()
     result = run(tmp_path)
     assert result.exit_code == 0
@@ -284,7 +307,7 @@ def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
                              "&orderby=id&order=asc answered HTTP 503 after 1 retries; try again later, or slow "
                              "down with --delay\n")
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
-    assert (verify.exit_code, verify.stdout) == (0, "100 snapshots checked, 0 problems\n")
+    assert (verify.exit_code, VERSION_ID.sub("@ID", verify.stdout)) == (0, "100 snapshots checked, 0 problems\n")
     site.handle = original  # back up: the next run resumes and completes
     assert run(tmp_path, "--quiet").exit_code == 0 and snapshot_count(tmp_path) == 250
 

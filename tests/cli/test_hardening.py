@@ -58,8 +58,8 @@ def test_odd_numbers_do_not_crash_convert(tmp_path, obj):
     text = json.dumps(obj) if "n" not in obj else '{"id": 1, "title": "x", "n": ' + "1" * 5000 + "}"
     path.write_text(text)
     result = run("convert", str(path))
-    assert "unexpected" not in result.stderr and "Traceback" not in result.output
-    assert result.exit_code in (0, 2)
+    # An odd number is kept as it came (or left out), never a crash: the title is still converted.
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "x\n", "")
 
 
 def test_one_bad_file_does_not_stop_a_batch(tmp_path):
