@@ -275,7 +275,7 @@ def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
     result = run(tmp_path, "--quiet", "--retries", "1")
     assert result.exit_code == 3
     assert result.stderr == ("error: https://example.com/wp-json/wp/v2/posts?per_page=100&page=2&_embed=author%2Cwp%3Aterm"
-                             "&orderby=id&order=asc answered HTTP 503 after 1 retries; try again later, or slow "
+                             "&orderby=id&order=asc answered HTTP 503 (maintenance?); retries ran out after 1; try again later, or slow "
                              "down with --delay\n")
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
     assert (verify.exit_code, verify.stdout) == (0, "100 snapshots checked, 0 problems\n")

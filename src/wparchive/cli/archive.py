@@ -41,7 +41,8 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
-                post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
+                post_password: str | None, timeout: float, retries: int, delay: float,
+                max_retry_wait: float, max_response_size: int, lock_timeout: float,
                 quiet: bool, as_json: bool) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
@@ -83,7 +84,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     try:
         if all_:
             assert site is not None
-            client = make_client(user, site, timeout, retries, delay)
+            client = make_client(user, site, timeout, retries, delay, max_retry_wait, max_response_size)
             locator = Locator(client, post_password=post_password)
             return _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
                                  quiet, as_json)
@@ -91,7 +92,8 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         locator = None
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
-            locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
+            client = make_client(user, hint, timeout, retries, delay, max_retry_wait, max_response_size)
+            locator = Locator(client, post_password=post_password)
         return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
     finally:
         signal.signal(signal.SIGTERM, previous)
