@@ -16,7 +16,7 @@ SITE = "https://example.com"
 @pytest.fixture
 def site(monkeypatch):
     fake = FakeWordPress(SITE)
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: None)
+    monkeypatch.setattr("wparchive.sources.rest.time.sleep", lambda seconds: None)  # no real backoff
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         def callback(request):
             return fake.handle(request.method, request.url, dict(request.headers))
@@ -171,14 +171,16 @@ def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
     assert (verify.exit_code, verify.stdout) == (0, "249 snapshots checked, 0 problems\n")
     state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
-    assert state == {"run": {"cutoff": None, "page": 3}}
+    # Progress is saved after each page and every 25 posts within one: page 3, done up to post 225.
+    assert state == {"run": {"cutoff": None, "page": 3, "last_id": 225}}
     monkeypatch.setattr(store.Archive, "capture", real)
     site.requests.clear()
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
-    # Resumed one page before where it stopped (page 2), not from the start.
+    # Resumed one page before where it stopped (page 2: posts deleted meanwhile shift the pages),
+    # skipping the posts the interrupted run finished.
     assert "page=2" in listing_requests(site)[0]
-    assert result.stderr == "250 of 350 posts: 101 new, 0 changed, 149 unchanged, 0 failed\n"
+    assert result.stderr == "125 of 350 posts: 101 new, 0 changed, 24 unchanged, 0 failed\n"
     assert snapshot_count(tmp_path) == 350
 
 

@@ -142,7 +142,11 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
         elif not quiet and not as_json:
             click.echo(line)
 
-    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total)
+    def on_warning(message: str) -> None:
+        if bar is None and not as_json:  # under a bar (or with --json) they come after it, in the summary
+            warn(message)
+
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total, on_warning=on_warning)
     try:
         summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)
     finally:
@@ -154,6 +158,9 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
         if bar is not None or quiet:  # per-post lines were not printed as they happened
             for ref, why in summary.failures:
                 click.echo(f"failed {ref}: {why}", err=True)
+        if bar is not None:
+            for message in summary.warnings:
+                warn(message)
         click.echo(summary.line(), err=True)
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")

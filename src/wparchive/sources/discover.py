@@ -138,6 +138,8 @@ class Locator:
         self.client = client
         self.post_password = post_password
         self._types: dict[str, list[str]] = {}
+        # Per API root, (type slug, rest_base) of the types whose rest_base is no plain name (`../x`).
+        self.unusable_types: dict[str, list[tuple[str, str]]] = {}
 
     # -- public ----------------------------------------------------------------------------
     def fetch(self, target: str, *, site: str | None = None, type_: str | None = None) -> Fetched:
@@ -205,9 +207,12 @@ class Locator:
                     if slug in SKIP_TYPES or not isinstance(info, dict):
                         continue
                     base = info.get("rest_base") or slug
-                    if isinstance(base, str) and _SAFE_BASE.match(base) and base not in bases \
-                            and info.get("viewable", True):
+                    if not info.get("viewable", True) or base in bases:
+                        continue
+                    if isinstance(base, str) and _SAFE_BASE.match(base):
                         bases.append(base)
+                    else:
+                        self.unusable_types.setdefault(api.root, []).append((str(slug), str(base)))
             self._types[api.root] = bases
         return self._types[api.root]
 

@@ -18,6 +18,7 @@ import os
 import random
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -105,11 +106,13 @@ def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
 
 
 class _Session(requests.Session):
-    """A Session whose redirects (if ever followed by requests) carry no Authorization: the Client
-    follows redirects itself, asking `_OriginAuth` afresh for each URL."""
+    """A Session that leaves redirects to the Client, which follows them with its limits and asks
+    `_OriginAuth` afresh for each URL."""
 
-    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
-        prepared_request.headers.pop("Authorization", None)
+    def resolve_redirects(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        # Even with allow_redirects=False, requests reads a redirect's whole body here (to offer
+        # `Response.next`): unbounded. The Client reads it, bounded, instead.
+        return iter(())
 
 
 @dataclass
@@ -403,12 +406,17 @@ def is_html(response: requests.Response) -> bool:
     return "html" in ctype or head.startswith((b"<!doctype", b"<html"))
 
 
+def refuse_html(response: requests.Response) -> None:
+    """An HTML page (a firewall or challenge) where JSON was expected is an error."""
+    if is_html(response):
+        raise RemoteError(f"{redact_url(response.url)} returned an HTML page where JSON was expected (a "
+                          "firewall, login or challenge page?); open it in a browser to check")
+
+
 def parse_json(response: requests.Response) -> Any:
     """The JSON body of a 2xx response; an HTML page (a firewall or challenge) is an error."""
     url = redact_url(response.url)
-    if is_html(response):
-        raise RemoteError(f"{url} returned an HTML page where JSON was expected (a firewall, login or "
-                          "challenge page?); open it in a browser to check")
+    refuse_html(response)
     try:
         return json.loads(response.content.decode("utf-8-sig", "replace"))
     except (ValueError, RecursionError):
