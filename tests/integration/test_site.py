@@ -228,7 +228,7 @@ def test_first_run_archives_every_published_post(wordpress, site):
     summary = json.loads(result.stdout)
     assert summary == {"new": len(expected), "changed": 0, "unchanged": 0, "failed": len(protected),
                        "revisions": 0, "total": site.total, "interrupted": False,
-                       "failures": summary["failures"], "gone": []}
+                       "failures": summary["failures"], "gone": [], "warnings": []}
     assert sorted(int(f["post"].rsplit("/", 1)[1]) for f in summary["failures"]) == sorted(protected)
 
     # One snapshot folder per published post, complete, and none for anything else.
