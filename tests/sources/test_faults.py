@@ -116,3 +116,19 @@ def test_a_redirect_body_is_bounded_too(server, tmp_path):
     assert result.exit_code == 3
     assert result.stderr.endswith(" sent more than 1 MiB (--max-response-size); nothing was written; raise "
                                   "--max-response-size if it is right\n")
+
+
+def test_a_server_dripping_its_headers_is_cut_off_by_the_deadline_too(server, tmp_path):
+    def drip_headers(h):
+        h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(40):  # 4 s if read whole; each byte well within the read timeout
+            h.wfile.write(b"X")
+            h.wfile.flush()
+            __import__("time").sleep(0.1)
+
+    server.routes["/wp-json/wp/v2/posts/1"] = drip_headers
+    rest = f"{server.url}/wp-json/wp/v2/posts/1"
+    result = archive(tmp_path, "--timeout", "0.5", "--max-response-size", "64K", rest)
+    assert (result.exit_code, result.stderr) == (
+        3, f"error: {rest}?_embed=author%2Cwp%3Aterm timed out: the whole response did not arrive within 0.75s; "
+        "try again later or raise --timeout\n")

@@ -18,8 +18,6 @@ import os
 import random
 import re
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -30,6 +28,15 @@ import urllib3.exceptions
 
 from wparchive import __version__
 from wparchive.errors import InputError, RemoteError
+from wparchive.sources.transport import (
+    CURRENT,
+    Adapter,
+    Credentials,
+    Deadline,
+    OriginAuth,
+    Session,
+    origin_of,  # noqa: F401 - part of this module's API
+)
 
 log = logging.getLogger("wparchive")
 USER_AGENT = f"wparchive/{__version__} (+https://wordpress.org/; archiver)"
@@ -75,17 +82,6 @@ class ResponseTimedOut(RemoteError):
     """A response did not arrive in whole within its deadline; never retried."""
 
 
-def origin_of(url: str) -> str:
-    """`scheme://host:port`, lower-cased, with the scheme's default port spelled out."""
-    parts = urlsplit(url if "//" in url else "https://" + url)
-    scheme = (parts.scheme or "https").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return f"{scheme}://{(parts.hostname or '').lower()}:{port or (443 if scheme == 'https' else 80)}"
-
-
 def find_password(host: str) -> str | None:
     """The application password: WPARCHIVE_APP_PASSWORD, else ~/.netrc's entry for the host."""
     password = os.environ.get(PASSWORD_ENV)
@@ -105,43 +101,6 @@ def find_password(host: str) -> str | None:
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     # Without --user nothing is sent: requests would otherwise read ~/.netrc by itself.
     return request
-
-
-class _Session(requests.Session):
-    """A Session that leaves redirects to the Client, which follows them with its limits and asks
-    `_OriginAuth` afresh for each URL."""
-
-    def resolve_redirects(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        # Even with allow_redirects=False, requests reads a redirect's whole body here (to offer
-        # `Response.next`): unbounded. The Client reads it, bounded, instead.
-        return iter(())
-
-
-@dataclass
-class Credentials:
-    user: str
-    password: str
-    origin: str | None = None  # the only scheme://host:port they go to; None: the first request's
-
-    def __repr__(self) -> str:  # never show the password, even in a debugger or traceback
-        return f"Credentials(user={self.user!r}, password=***)"
-
-
-class _OriginAuth(requests.auth.AuthBase):
-    """Basic auth for one origin only (scheme, host and port): a `Link` or a redirect to any other
-    origin, another port of the same host included, never gets the password."""
-
-    def __init__(self, credentials: Credentials) -> None:
-        self.credentials = credentials
-        self.origin = origin_of(credentials.origin) if credentials.origin else None
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        origin = origin_of(request.url or "")
-        if self.origin is None:
-            self.origin = origin
-        if origin == self.origin:
-            return requests.auth.HTTPBasicAuth(self.credentials.user, self.credentials.password)(request)
-        return request
 
 
 class Client:
@@ -165,9 +124,11 @@ class Client:
         self.max_response_size = max_response_size
         self.requests = 0
         self._last = 0.0
-        self.session = _Session()
+        self.session = Session()
+        self.session.mount("http://", Adapter())
+        self.session.mount("https://", Adapter())
         self.session.headers["User-Agent"] = USER_AGENT
-        self.session.auth = _OriginAuth(credentials) if credentials else _no_auth
+        self.session.auth = OriginAuth(credentials) if credentials else _no_auth
 
     @property
     def response_deadline(self) -> float:
@@ -246,10 +207,29 @@ class Client:
             wait = self._last + self.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-        host = urlsplit(url).netloc
         self.requests += 1
         log.info("GET %s", redact_url(with_params(url, params or {})))
-        deadline = time.monotonic() + self.response_deadline
+        watchdog = CURRENT.deadline = Deadline(self.response_deadline)
+        watchdog.timer.start()
+        try:
+            response = self._send(url, params, accept, time.monotonic() + self.response_deadline)
+            if watchdog.hit:  # cut off: what arrived (an empty or partial answer) is not the answer
+                raise RemoteError("cut off")
+            return response
+        except RemoteError as exc:
+            if watchdog.hit and not isinstance(exc, (ResponseTooLarge, ResponseTimedOut)):
+                # The deadline shut the socket: whatever broke then, it is a time-out.
+                shown = requests.models.PreparedRequest()
+                shown.prepare_url(url, params)
+                raise self._timed_out(shown.url or url) from None
+            raise
+        finally:
+            watchdog.timer.cancel()
+            CURRENT.deadline = None
+            self._last = time.monotonic()
+
+    def _send(self, url: str, params: dict[str, Any] | None, accept: str, deadline: float) -> requests.Response:
+        host = urlsplit(url).netloc
         try:
             response = self.session.get(url, params=params, timeout=self.timeout, headers={"Accept": accept},
                                         allow_redirects=False, stream=True)
@@ -277,8 +257,10 @@ class Client:
             raise _transient(f"{what}: {_short(exc)}", "check the URL and the network") from None
         except requests.exceptions.RequestException as exc:
             raise RemoteError(f"request to {host} failed: {_short(exc)}") from None
-        finally:
-            self._last = time.monotonic()
+
+    def _timed_out(self, url: str) -> ResponseTimedOut:
+        return ResponseTimedOut(f"{redact_url(url)} timed out: the whole response did not arrive within "
+                                f"{self.response_deadline:g}s; try again later or raise --timeout")
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
         """The body, decompressed as it arrives and cut off at the size limit or the deadline."""
@@ -286,8 +268,7 @@ class Client:
         body = bytearray()  # grown in place: a cut-off response never holds more than the limit
         while True:
             if time.monotonic() > deadline:
-                raise ResponseTimedOut(f"{url} timed out: the whole response did not arrive within "
-                                       f"{self.response_deadline:g}s; try again later or raise --timeout")
+                raise self._timed_out(url)
             chunk = response.raw.read1(READ_CHUNK, decode_content=True)
             if not chunk:
                 return bytes(body)
