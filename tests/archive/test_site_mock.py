@@ -184,6 +184,36 @@ def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
     assert snapshot_count(tmp_path) == 350
 
 
+
+def test_an_interrupted_run_saves_its_failures_and_the_resumed_one_asks_for_them_again(site, tmp_path, monkeypatch):
+    site.n = 150
+    original = protect(site, 10)
+    import wparchive.archive.store as store
+
+    real = store.Archive.capture
+    calls = {"n": 0}
+
+    def interrupting(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 130:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(store.Archive, "capture", interrupting)
+    assert run(tmp_path, "--quiet").exit_code == 130
+    state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
+    assert state == {"run": {"cutoff": None, "page": 2, "last_id": 125}, "retry": [10]}
+    monkeypatch.setattr(store.Archive, "capture", real)
+    site.post = original  # the post can be archived now
+    site.requests.clear()
+    result = run(tmp_path, "--quiet")
+    # Posts 126-150 from the listing (126-130 were done after the last save), then post 10 by ID; none
+    # of the posts skipped as done is taken for gone.
+    assert (result.exit_code, result.stderr) == (0, "26 of 150 posts: 21 new, 0 changed, 5 unchanged, 0 failed\n")
+    assert any("include=10" in u for u in site.requests)
+    assert snapshot_count(tmp_path) == 150
+
+
 def test_json_summary_and_failures(site, tmp_path):
     site.n = 3
     protect(site, 2)

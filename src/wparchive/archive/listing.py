@@ -65,7 +65,8 @@ class Listing:
 
     def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, start_page: int, state_path: Any,
                  state: dict[str, Any], *, cutoff: datetime | None = None, order: str = "asc",
-                 include: list[int] | None = None, done_upto: int | None = None) -> None:
+                 include: list[int] | None = None, done_upto: int | None = None,
+                 failed_ids: set[int] | None = None) -> None:
         self.owner = owner
         self.client = owner.client
         self.api = api
@@ -78,6 +79,10 @@ class Listing:
         self.state = state
         self.done_upto = done_upto  # the highest ID captured, saved with the progress
         self.resumed_upto = done_upto  # what the run this one resumes already captured
+        self.skipped: set[int] = set()  # listed, and skipped as already done: seen all the same
+        # The run's failures so far, saved with the progress: a resumed run skips those posts, and
+        # asks for them again by ID instead.
+        self.failed_ids = failed_ids if failed_ids is not None else set()
         self.complete = False
         self.fallback = False
         self.saved = False  # progress was written to the state file during this listing
@@ -142,6 +147,7 @@ class Listing:
                     unknown += 1
                 post_id = value.get("id")
                 if self.resumed_upto is not None and isinstance(post_id, int) and 0 < post_id <= self.resumed_upto:
+                    self.skipped.add(post_id)
                     continue  # captured by the run this one resumes
                 yield value, text.encode("utf-8"), response
                 if self.primary and not self.fallback and self.order == "asc" and isinstance(post_id, int) \
@@ -178,5 +184,8 @@ class Listing:
         if self.done_upto is not None and not self.fallback:
             run["last_id"] = self.done_upto
         state = dict(self.state, run=run)
+        if self.failed_ids:
+            earlier = [i for i in state.get("retry", []) if isinstance(i, int)]
+            state["retry"] = sorted(set(earlier) | self.failed_ids)
         atomic_write(self.state_path, (json.dumps(state) + "\n").encode())
         self.saved = True

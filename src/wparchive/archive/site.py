@@ -133,8 +133,11 @@ class SiteArchiver:
             last = resume.get("last_id")
             done_upto = last if isinstance(last, int) and not isinstance(last, bool) else None
         run = _TypeRun(self, api, base, revisions, autosaves)
-        listing = Listing(self, api, base, start_page, state_path, state, cutoff=after, done_upto=done_upto)
+        listing = Listing(self, api, base, start_page, state_path, state, cutoff=after, done_upto=done_upto,
+                          failed_ids=run.failed_ids)
         run.take(listing.posts())
+        # Done by the interrupted run: listed, so not gone; but those that failed are asked for below.
+        run.seen |= listing.skipped - {i for i in state.get("retry", []) if isinstance(i, int)}
         if cutoff is not None and since is None:
             # `modified_after` cannot see a post created with a date in the past, nor one scheduled
             # earlier that went live since: list the newest IDs until every one is known.
