@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wparchive.errors import RemoteError
 from wparchive.fsutil import atomic_write
-from wparchive.sources.discover import EMBED, ApiRoot
-from wparchive.sources.dump import split_json_values
-from wparchive.sources.rest import refuse_html
+from wparchive.sources.discover import EMBED, ApiRoot, list_values
 
 if TYPE_CHECKING:
     from wparchive.archive.site import SiteArchiver
@@ -43,13 +41,9 @@ def iso(value: datetime) -> str:
 
 
 def page_values(response: Any, url: str) -> list[tuple[Any, str]]:
-    """The items of a list response with their exact text, decoding the page once."""
-    refuse_html(response)
-    text = response.content.decode("utf-8-sig", "replace")
-    values = split_json_values(text)
+    """The posts of a listing page with their exact text, decoding the page once."""
+    values = list_values(response)
     if values is None:
-        raise RemoteError(f"{url} did not return valid JSON; is it a WordPress REST API?")
-    if not text.lstrip().startswith("["):
         raise RemoteError(f"{url} did not return a list of posts")
     return values
 
