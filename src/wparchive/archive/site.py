@@ -113,7 +113,7 @@ class SiteArchiver:
                 raise WparchiveError(f"--type {types[:60]} cannot be stored as a folder under its own name "
                                      "(reserved or too long)")
         try:
-            with self.archive.lock():
+            with self.archive.lock(host_folder(self.site)):
                 for base in bases:
                     self.archive.remove_stale_temporaries(self.site, base)
                     self._run_type(api, base, since, full, revisions, autosaves)
