@@ -209,12 +209,16 @@ class Client:
                 time.sleep(wait)
         self.requests += 1
         log.info("GET %s", redact_url(with_params(url, params or {})))
+        started = time.monotonic()
         watchdog = CURRENT.deadline = Deadline(self.response_deadline)
         watchdog.timer.start()
         try:
-            response = self._send(url, params, accept, time.monotonic() + self.response_deadline)
+            response = self._send(url, params, accept, started + self.response_deadline)
             if watchdog.hit:  # cut off: what arrived (an empty or partial answer) is not the answer
                 raise RemoteError("cut off")
+            if log.isEnabledFor(logging.DEBUG):  # -vv: each answer's status and time: a slow server shows
+                log.debug("%s %s in %.0f ms (%d bytes)", response.status_code, redact_url(response.url),
+                          (time.monotonic() - started) * 1000, len(response.content))
             return response
         except RemoteError as exc:
             if watchdog.hit and not isinstance(exc, (ResponseTooLarge, ResponseTimedOut)):
