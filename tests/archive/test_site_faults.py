@@ -71,7 +71,7 @@ def test_pages_that_bring_no_new_post_end_the_listing_with_a_warning(server, tmp
 def test_a_listing_never_asks_for_more_pages_than_its_total_allows(server, tmp_path):
     # Each page brings a new post, for ever; X-WP-Total says 1: one page, plus a margin of two.
     wordpress(server, lambda page: ([wp_post(page)], {"X-WP-Total": "1", "X-WP-TotalPages": "1000000000"}))
-    result = run_site(server, tmp_path, "--quiet")
+    result = run_site(server, tmp_path)  # not --quiet, which leaves warnings out
     assert (result.exit_code, result.stderr) == (0, (
         "warning: the posts listing goes on past page 3, more than its 1 posts fill; the listing ends there\n"
         "3 posts: 3 new, 0 changed, 0 unchanged, 0 failed\n"))
