@@ -7,6 +7,7 @@ EXIT_DIFFERENT = 1
 EXIT_USAGE = 2
 EXIT_REMOTE = 3
 EXIT_PARTIAL = 4
+EXIT_BUSY = 5  # another wparchive holds the archive's lock: try again later
 EXIT_INTERRUPTED = 130
 
 

@@ -15,7 +15,7 @@ SITE = "https://example.com"
 @pytest.fixture
 def site(monkeypatch):
     fake = FakeWordPress(SITE)
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: None)
+    monkeypatch.setattr("wparchive.sources.rest.time.sleep", lambda seconds: None)  # no real backoff
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         def callback(request):
             return fake.handle(request.method, request.url, dict(request.headers))

@@ -1,9 +1,7 @@
 """Live capture against a mocked WordPress 6.1 (`responses`): discovery, credentials, errors, retries,
 the store through the CLI, hostile servers, and log / show / ls.
 
-No test touches the network or really sleeps: `time.sleep` is replaced by a recorder, and because
-`responses` replays urllib3's retries without the pool's `Retry.sleep(response)` call, the fixture
-`slept` makes every retry call it as urllib3's connection pool does.
+No test touches the network or really sleeps: `time.sleep` is replaced by a recorder (`slept`).
 """
 
 import base64
@@ -16,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
-import urllib3.util.retry
 from click.testing import CliRunner
 from responses import matchers
 
@@ -25,8 +22,9 @@ from wparchive.archive import store
 from wparchive.archive.store import Archive, PostKey
 from wparchive.cli import cli
 from wparchive.errors import RemoteError
+from wparchive.sources import rest
 from wparchive.sources.discover import Locator
-from wparchive.sources.rest import BoundedRetry, Client, Credentials
+from wparchive.sources.rest import Client, Credentials
 
 SITE = "https://example.com"
 PERMALINK = "https://example.com/2023/12/28/hello-archive/"
@@ -155,17 +153,9 @@ def home(monkeypatch, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def slept(monkeypatch):
-    """Every sleep asked for (urllib3's backoff and Retry-After, the politeness delay); none happens."""
+    """Every sleep asked for (backoff and Retry-After, the politeness delay); none happens."""
     asked = []
-    monkeypatch.setattr(urllib3.util.retry.time, "sleep", asked.append)
-    real_increment = BoundedRetry.increment
-
-    def increment(self, *args, **kwargs):
-        retry = real_increment(self, *args, **kwargs)
-        retry.sleep(kwargs.get("response"))  # what urllib3's connection pool does after each increment
-        return retry
-
-    monkeypatch.setattr(BoundedRetry, "increment", increment)
+    monkeypatch.setattr(rest.time, "sleep", asked.append)
     return asked
 
 
@@ -663,7 +653,7 @@ def test_connection_error(tmp_path, web):
         "(Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a "
         "new connection: [Errno 111] Connection refused'))"))
     assert_error(capture(tmp_path, REST), 3,
-                 "cannot connect to example.com: Connection refused; check the URL and the network")
+                 "cannot connect to example.com: Connection refused; retries ran out after 4; check the URL and the network")
 
 
 def test_unknown_host(tmp_path, web):
@@ -672,21 +662,23 @@ def test_unknown_host(tmp_path, web):
         "NameResolutionError(\"<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve "
         "'example.com' ([Errno -2] Name or service not known)\"))"))
     assert_error(capture(tmp_path, REST), 3,
-                 "cannot connect to example.com: Name or service not known; check the URL and the network")
+                 "cannot connect to example.com: Name or service not known; retries ran out after 4; check the URL and the "
+                 "network")
 
 
 def test_read_timeout(tmp_path, web):
     web.add(responses.GET, REST, body=requests.exceptions.ReadTimeout(
         "HTTPSConnectionPool(host='example.com', port=443): Read timed out. (read timeout=5)"))
-    assert_error(capture(tmp_path, "--timeout", "5", REST), 3,
-                 "example.com did not answer within 5s; try again later or raise --timeout")
+    assert_error(capture(tmp_path, "--timeout", "5", "--retries", "1", REST), 3,
+                 "example.com timed out reading after connecting (no data for 5s); retries ran out after 1; try "
+                 "again later or raise --timeout")
     assert web.calls[0].request.req_kwargs["timeout"] == (5.0, 5.0)
 
 
 def test_connect_timeout(tmp_path, web):
     web.add(responses.GET, REST, body=requests.exceptions.ConnectTimeout("timed out"))
     assert_error(capture(tmp_path, "--retries", "1", REST), 3,
-                 "cannot connect to example.com: timed out after 1 retries; check the URL, or try again later")
+                 "cannot connect to example.com: timed out; retries ran out after 1; check the URL, or try again later")
 
 
 def test_tls_failure(tmp_path, web):
@@ -750,27 +742,52 @@ def test_429_retry_after_is_honoured(tmp_path, web, slept):
 
 
 def test_retry_after_is_capped_by_the_client_setting(web, slept):
-    add(web, REST, b"", status=503, ctype=HTML, headers=[("Retry-After", "3600")])
-    add(web, REST, b"", status=503, ctype=HTML, headers=[("Retry-After", "3600")])
+    add(web, REST, b"", status=503, ctype=HTML, headers=[("Retry-After", "2")])
+    add(web, REST, b"", status=503, ctype=HTML, headers=[("Retry-After", "3")])
     add(web, REST, POST_BODY)
-    locator = Locator(Client(retries=3, backoff=0, max_retry_after=2.5))
+    locator = Locator(Client(retries=3, backoff=0, max_retry_wait=5))
     assert locator.fetch(REST).post.id == 7660
-    assert slept == [2.5, 2.5]
+    assert slept == [2.0, 3.0]
+
+
+def test_a_retry_after_beyond_the_retry_wait_ends_the_retries_truly_counted(tmp_path, web, slept):
+    """Maintenance: `Retry-After: 100000` once the wait allowed is spent; the count is of real retries."""
+    add(web, REST, b"<html><body>Briefly unavailable for scheduled maintenance.</body></html>", status=503,
+        ctype=HTML, headers=[("Retry-After", "20")])
+    add(web, REST, b"<html><body>Briefly unavailable for scheduled maintenance.</body></html>", status=503,
+        ctype=HTML, headers=[("Retry-After", "100000")])
+    assert_error(capture(tmp_path, "--max-retry-wait", "60", REST), 3,
+                 f"{REST}?{E} answered HTTP 503 (maintenance?); retries stopped after 1: it asked to wait 100000s, "
+                 "more than --max-retry-wait 60s allows; try again later, or slow down with --delay")
+    assert (len(web.calls), slept) == (2, [20.0])
+
+
+def test_each_retry_is_shown_at_v_with_its_wait(tmp_path, web, slept, caplog):
+    """-v shows INFO records of the `wparchive` logger (cli/app.py); each retry is one, with its wait."""
+    add(web, REST, b"", status=503, ctype=HTML, headers=[("Retry-After", "7")])
+    add(web, REST, b"", status=429, ctype=HTML, headers=[("Retry-After", "1")])
+    add(web, REST, POST_BODY)
+    caplog.set_level("INFO", logger="wparchive")
+    result = run("-v", "archive", "--archive", str(tmp_path / "archive"), "--retries", "3", REST)
+    assert result.exit_code == 0, result.output
+    assert [m for m in caplog.messages if "retry" in m] == ["retry 1 of 3 for example.com in 7s: HTTP 503",
+                                                            "retry 2 of 3 for example.com in 1s: HTTP 429"]
 
 
 def test_retry_budget_stops_retrying(web, slept):
     add(web, REST, b"", status=503, ctype=HTML)
-    client = Client(retries=5, backoff=0, retry_budget=-1)  # the budget is spent before the first retry
+    client = Client(retries=5, backoff=0, max_retry_wait=0)  # no wait allowed: no retry
     with pytest.raises(RemoteError) as caught:
         client.get_json(REST)
-    assert str(caught.value) == f"{REST} answered HTTP 503 after 5 retries; try again later, or slow down with --delay"
+    assert str(caught.value) == (f"{REST} answered HTTP 503 (maintenance?); retries stopped after 0: --max-retry-wait "
+                                 "0s was spent; try again later, or slow down with --delay")
     assert (len(web.calls), slept) == (1, [])
 
 
 def test_502_forever_gives_up_after_the_retries(tmp_path, web, slept):
     add(web, REST, b"<html><body>Bad Gateway</body></html>", status=502, ctype=HTML)
     assert_error(capture(tmp_path, "--retries", "2", REST), 3,
-                 f"{REST}?{E} answered HTTP 502 after 2 retries; try again later, or slow down with --delay")
+                 f"{REST}?{E} answered HTTP 502; retries ran out after 2; try again later, or slow down with --delay")
     assert len(web.calls) == 3
     [backoff] = slept  # exponential with jitter: 1 * 2**1 plus up to 0.5
     assert 2.0 <= backoff <= 2.5

@@ -199,15 +199,47 @@ def test_interrupted_run_discards_the_snapshot_in_progress_and_resumes(site, tmp
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
     assert (verify.exit_code, VERSION_ID.sub("@ID", verify.stdout)) == (0, f"{kept} snapshots checked, 0 problems\n")
     state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
-    assert state == {"run": {"cutoff": None, "page": 3}}
+    # Progress is saved after each page and every 25 posts within one: page 3, done up to post 225.
+    assert state == {"run": {"cutoff": None, "page": 3, "last_id": 225}}
     restore()
     site.requests.clear()
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
-    # Resumed one page before where it stopped (page 2), not from the start.
+    # Resumed one page before where it stopped (page 2: posts deleted meanwhile shift the pages),
+    # skipping the posts the interrupted run finished.
     assert "&page=2&" in listing_requests(site)[0]
-    assert result.stderr == f"250 of 350 posts: {350 - kept} new, 0 changed, {kept - 100} unchanged, 0 failed\n"
+    assert result.stderr == f"125 of 350 posts: {350 - kept} new, 0 changed, {kept - 225} unchanged, 0 failed\n"
     assert snapshot_count(tmp_path) == 350
+
+
+
+def test_an_interrupted_run_saves_its_failures_and_the_resumed_one_asks_for_them_again(site, tmp_path, monkeypatch):
+    site.n = 150
+    original = protect(site, 10)
+    import wparchive.archive.store as store
+
+    real = store.Archive.capture
+    calls = {"n": 0}
+
+    def interrupting(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 130:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(store.Archive, "capture", interrupting)
+    assert run(tmp_path, "--quiet").exit_code == 130
+    state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
+    assert state == {"run": {"cutoff": None, "page": 2, "last_id": 125}, "retry": [10]}
+    monkeypatch.setattr(store.Archive, "capture", real)
+    site.post = original  # the post can be archived now
+    site.requests.clear()
+    result = run(tmp_path, "--quiet")
+    # Posts 126-150 from the listing (126-130 were done after the last save), then post 10 by ID; none
+    # of the posts skipped as done is taken for gone.
+    assert (result.exit_code, result.stderr) == (0, "26 of 150 posts: 21 new, 0 changed, 5 unchanged, 0 failed\n")
+    assert any("include=10" in u for u in site.requests)
+    assert snapshot_count(tmp_path) == 150
 
 
 def test_json_summary_and_failures(site, tmp_path):
@@ -304,7 +336,7 @@ def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
     result = run(tmp_path, "--quiet", "--retries", "1")
     assert result.exit_code == 3
     assert result.stderr == ("error: https://example.com/wp-json/wp/v2/posts?per_page=100&page=2&_embed=author%2Cwp%3Aterm"
-                             "&orderby=id&order=asc answered HTTP 503 after 1 retries; try again later, or slow "
+                             "&orderby=id&order=asc answered HTTP 503 (maintenance?); retries ran out after 1; try again later, or slow "
                              "down with --delay\n")
     verify = CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path / "a")])
     assert (verify.exit_code, VERSION_ID.sub("@ID", verify.stdout)) == (0, "100 snapshots checked, 0 problems\n")

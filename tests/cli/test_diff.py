@@ -1047,7 +1047,7 @@ def test_live_http_503_is_not_retried_with_retries_0(tmp_path, web):
     root = live_archive(tmp_path)
     web.get(REST, status=503)
     result = run(KEY, "--live", "--retries", "0", archive=root)
-    check(result, 3, "", f"error: {FETCHED} answered HTTP 503 after 0 retries; try again later, or slow "
+    check(result, 3, "", f"error: {FETCHED} answered HTTP 503 (maintenance?); try again later, or slow "
                          "down with --delay\n")
     assert len(web.calls) == 1
 

@@ -234,7 +234,8 @@ def test_first_run_archives_every_published_post(wordpress, site):
     summary = json.loads(result.stdout)
     assert summary == {"new": len(expected), "changed": 0, "unchanged": 0, "failed": len(protected),
                        "revisions": 0, "rendering": 0, "total": site.total, "interrupted": False,
-                       "failures": summary["failures"], "gone": [], "versions": summary["versions"]}
+                       "failures": summary["failures"], "gone": [], "versions": summary["versions"],
+                       "warnings": []}
     assert sorted(summary["versions"]) == sorted(  # the new versions, by their stable ids
         f"{ref_of(wordpress, i)}@{snapshots(site.archive, wordpress, i)[0].name}" for i in expected)
     assert sorted(int(f["post"].rsplit("/", 1)[1]) for f in summary["failures"]) == sorted(protected)

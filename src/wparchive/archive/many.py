@@ -22,7 +22,14 @@ from wparchive.archive.watchlist import SiteSpec
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, WparchiveError
 from wparchive.parallel import Interrupted, run_all
 from wparchive.sources.discover import Locator
-from wparchive.sources.rest import Client, Credentials, find_password
+from wparchive.sources.rest import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRY_WAIT,
+    Client,
+    Credentials,
+    find_password,
+    origin_of,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class RunOptions:
     delay: float = 0.0
     since: datetime | None = None
     full: bool = False
+    max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT
+    max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE
 
 
 @dataclass
@@ -63,10 +72,11 @@ def _client(spec: SiteSpec, options: RunOptions) -> Client:
         if not password:
             raise InputError(f"user {spec.user} needs a password on this machine: set "
                              f"WPARCHIVE_APP_PASSWORD or add {host} to ~/.netrc")
-        credentials = Credentials(spec.user, password)
+        credentials = Credentials(spec.user, password, origin_of(spec.url))  # for that origin only
     delay = options.delay if spec.delay is None else spec.delay
     return Client(credentials=credentials, timeout=(min(10.0, options.timeout), options.timeout),
-                  retries=options.retries, delay=delay)
+                  retries=options.retries, delay=delay, max_retry_wait=options.max_retry_wait,
+                  max_response_size=options.max_response_size)
 
 
 def run_site(spec: SiteSpec, options: RunOptions) -> SiteOutcome:

@@ -16,16 +16,15 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from wparchive.archive.listing import PER_PAGE, Listing, gmt, iso
 from wparchive.archive.revisions import auto_excerpt, imported_revision_ids, no_excerpt_written, raw_text, revision_id
 from wparchive.archive.store import Archive, CaptureResult, host_folder
-from wparchive.errors import RemoteError, WparchiveError
+from wparchive.errors import WparchiveError
 from wparchive.fsutil import atomic_write
 from wparchive.model import Post, Source
-from wparchive.sources.discover import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
+from wparchive.sources.discover import ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.rest import parse_json, with_params
-
-PER_PAGE = 100
 
 
 @dataclass
@@ -42,6 +41,7 @@ class SiteSummary:
     total: int | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)  # `REF@ID` of each version this run wrote
     interrupted: bool = False
 
@@ -68,21 +68,7 @@ class SiteSummary:
                 "revisions": self.revisions, "rendering": self.rendering, "total": self.total,
                 "interrupted": self.interrupted,
                 "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone,
-                "versions": self.versions}
-
-
-def _gmt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+                "versions": self.versions, "warnings": self.warnings}
 
 
 class SiteArchiver:
@@ -90,7 +76,8 @@ class SiteArchiver:
 
     def __init__(self, archive: Archive, locator: Locator, site: str, *,
                  on_result: Callable[[str, CaptureResult | None, str | None], None] | None = None,
-                 on_total: Callable[[int], None] | None = None, skip_rendering: bool = False) -> None:
+                 on_total: Callable[[int], None] | None = None, skip_rendering: bool = False,
+                 on_warning: Callable[[str], None] | None = None) -> None:
         self.archive = archive
         self.skip_rendering = skip_rendering
         self.locator = locator
@@ -98,46 +85,77 @@ class SiteArchiver:
         self.site = site
         self.on_result = on_result or (lambda *_: None)
         self.on_total = on_total or (lambda *_: None)
+        self.on_warning = on_warning or (lambda *_: None)
         self.summary = SiteSummary(rendering_stored=not skip_rendering)
+
+    def warn(self, message: str) -> None:
+        self.summary.warnings.append(message)
+        self.on_warning(message)
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
             revisions: bool = False, autosaves: bool = False) -> SiteSummary:
         api = self.locator.api_root(self.site)
-        bases = self.locator.rest_bases(api) if types == "all" else [rest_base_for(types)]
+        if types == "all":
+            bases = []
+            for base in self.locator.rest_bases(api):
+                if self._storable(base):
+                    bases.append(base)
+                else:
+                    self.warn(f"post type {base[:60]!r} skipped: its rest_base cannot be stored as a folder "
+                              "under its own name (reserved, too long or not plain)")
+            for slug, base in self.locator.unusable_types.get(api.root, []):
+                self.warn(f"post type {slug[:60]!r} skipped: its rest_base {base[:60]!r} is not a plain name "
+                          "(it could reach another route or path)")
+        else:
+            bases = [rest_base_for(types)]
+            if not self._storable(bases[0]):
+                raise WparchiveError(f"--type {types[:60]} cannot be stored as a folder under its own name "
+                                     "(reserved or too long)")
         try:
             with self.archive.lock(host_folder(self.site)):
                 for base in bases:
+                    self.archive.remove_stale_temporaries(self.site, base)
                     self._run_type(api, base, since, full, revisions, autosaves)
         except KeyboardInterrupt:
             self.summary.interrupted = True
         return self.summary
 
+    def _storable(self, base: str) -> bool:
+        """A type is stored only under its own name: one name for its URL, its folder and its REFs."""
+        return self.archive.type_folder(self.site, base).name == base
+
     def _run_type(self, api: ApiRoot, base: str, since: datetime | None, full: bool, revisions: bool,
                   autosaves: bool) -> None:
         state_path = self.archive.state_path(self.site, base)
         state = _read_state(state_path)
-        high_water = _gmt(state.get("high_water"))
+        high_water = gmt(state.get("high_water"))
         cutoff: datetime | None = since if since is not None else None if full else high_water
-        start_page = 1
-        resume = state.get("run")
-        if isinstance(resume, dict) and resume.get("cutoff") == (_iso(cutoff) if cutoff else None):
-            start_page = max(1, int(resume.get("page", 1)) - 1)  # one page back covers deleted posts
-        run = _TypeRun(self, api, base, revisions, autosaves)
         # WordPress lists posts modified strictly after `modified_after`: a cut-off one second before
         # the newest post seen last time keeps an edit made later in that same second.
         after = cutoff - timedelta(seconds=1) if cutoff is not None and since is None else cutoff
-        listing = _Listing(self, api, base, start_page, state_path, state, cutoff=after)
+        start_page, done_upto = 1, None
+        resume = state.get("run")
+        if isinstance(resume, dict) and resume.get("cutoff") == (iso(after) if after else None):
+            page = resume.get("page")
+            start_page = max(1, page - 1) if isinstance(page, int) else 1  # one page back covers deleted posts
+            last = resume.get("last_id")
+            done_upto = last if isinstance(last, int) and not isinstance(last, bool) else None
+        run = _TypeRun(self, api, base, revisions, autosaves)
+        listing = Listing(self, api, base, start_page, state_path, state, cutoff=after, done_upto=done_upto,
+                          failed_ids=run.failed_ids)
         run.take(listing.posts())
+        # Done by the interrupted run: listed, so not gone; but those that failed are asked for below.
+        run.seen |= listing.skipped - {i for i in state.get("retry", []) if isinstance(i, int)}
         if cutoff is not None and since is None:
             # `modified_after` cannot see a post created with a date in the past, nor one scheduled
             # earlier that went live since: list the newest IDs until every one is known.
             known = {key.id for key in self.archive.posts_of_type(self.site, base)}
-            newest_ids = _Listing(self, api, base, 1, None, {}, order="desc")
+            newest_ids = Listing(self, api, base, 1, None, {}, order="desc")
             run.take(newest_ids.posts(until_known=known | run.seen))
         retry = [i for i in state.get("retry", []) if isinstance(i, int) and i not in run.seen]
         if retry and since is None:  # posts that failed last time are asked for again by ID
-            run.take(_Listing(self, api, base, 1, None, {}, include=retry[:PER_PAGE]).posts())
+            run.take(Listing(self, api, base, 1, None, {}, include=retry[:PER_PAGE]).posts())
         # Remember how far this run saw, but never past the server's clock (a scheduled post's
         # modified_gmt is in the future), and not for --since runs, which skip older posts.
         new_state: dict[str, Any] = {}
@@ -146,7 +164,7 @@ class SiteArchiver:
             seen_until = min(run.newest, run.server_now or datetime.now(timezone.utc))
             newest = max(newest, seen_until) if newest else seen_until
         if newest is not None:
-            new_state["high_water"] = _iso(newest)
+            new_state["high_water"] = iso(newest)
         if run.failed_ids:
             new_state["retry"] = sorted(run.failed_ids)
         if new_state != state or listing.saved:
@@ -229,7 +247,7 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
         if not autosaves and "-autosave-" in str(data.get("slug", "")):
             continue
         number = revision_id(data)
-        when = _gmt(data.get("modified_gmt"))
+        when = gmt(data.get("modified_gmt"))
         if when is None or number in known:
             continue
         merged = dict(parent)
@@ -273,10 +291,17 @@ class _TypeRun:
             if self.server_now is None:
                 self.server_now = _http_date(response.headers.get("Date"))
             post = Post.from_api(data)
-            if post.id is None or post.id in self.seen:
+            if post.id is None or post.id <= 0:  # it would name the folder: a failure, never a path
+                ref = f"{host_folder(self.owner.site)}/{self.base}"
+                why = f"a listed post has no valid id ({str(data.get('id'))[:40]!r}); it was not archived"
+                self.owner.summary.failed += 1
+                self.owner.summary.failures.append((ref, why))
+                self.owner.on_result(f"failed {ref}: {why}", None, why)
+                continue
+            if post.id in self.seen:
                 continue
             self.seen.add(post.id)
-            modified = _gmt(post.modified_gmt)
+            modified = gmt(post.modified_gmt)
             if modified and (self.newest is None or modified > self.newest):
                 self.newest = modified
             url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
@@ -296,107 +321,6 @@ def _http_date(value: str | None) -> datetime | None:
         return None
 
 
-class _Listing:
-    """The pages of one type's listing, with the end conditions and fallback of WordPress.
-
-    By ID ascending (optionally `modified_after` a cut-off), by ID descending (the newest posts), or
-    the posts of some IDs (`include`).
-    """
-
-    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, start_page: int, state_path: Any,
-                 state: dict[str, Any], *, cutoff: datetime | None = None, order: str = "asc",
-                 include: list[int] | None = None) -> None:
-        self.owner = owner
-        self.client = owner.client
-        self.api = api
-        self.base = base
-        self.cutoff = cutoff
-        self.order = order
-        self.include = include
-        self.page = start_page
-        self.state_path = state_path
-        self.state = state
-        self.complete = False
-        self.fallback = False
-        self.saved = False  # progress was written to the state file during this listing
-        # The type's main listing counts toward the total and saves its page for a resume; the extra
-        # passes (newest IDs, retries) do neither.
-        self.primary = state_path is not None
-
-    def params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"per_page": PER_PAGE, "page": self.page, "_embed": EMBED}
-        if self.fallback:
-            params.update(orderby="modified", order="desc")
-        else:
-            params.update(orderby="id", order=self.order)
-            if self.cutoff is not None:
-                # With its zone given, WordPress converts the time to the site's zone before comparing
-                # it with the local `post_modified` (WP_Date_Query::build_mysql_datetime).
-                params["modified_after"] = _iso(self.cutoff) + "Z"
-        if self.include:
-            params["include"] = ",".join(str(i) for i in self.include)
-        if self.client.credentials is not None:
-            params.update(status="any", context="edit")
-        return params
-
-    def posts(self, until_known: set[int] | None = None) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
-        """Every post of the listing; with `until_known`, pages end the listing once all are known."""
-        url = self.api.url(f"/wp/v2/{self.base}")
-        first = True
-        while True:
-            response = self.client.get(url, self.params())
-            if response.status_code == 400 and self.page > 1:
-                break  # rest_post_invalid_page_number: past the last page
-            if response.status_code >= 400:
-                raise self.client.error_for(response, f"the {self.base} listing page {self.page}")
-            body = parse_json(response)
-            if not isinstance(body, list):
-                raise RemoteError(f"{url} did not return a list of posts")
-            values = split_json_values(response.content.decode("utf-8-sig", "replace")) or []
-            total = response.headers.get("X-WP-Total")
-            if first and total and total.isdigit() and self.primary:
-                self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
-                self.owner.on_total(self.owner.summary.total)
-            first = False
-            if self.cutoff is not None and not self.fallback and self._ignored(values):
-                self.fallback, self.page = True, 1
-                continue
-            unknown = 0
-            for value, text in values:
-                if not isinstance(value, dict):
-                    continue
-                if self.fallback and self.cutoff is not None:
-                    modified = _gmt(value.get("modified_gmt"))
-                    if modified is not None and modified < self.cutoff:
-                        self.complete = True
-                        return
-                if until_known is not None:
-                    if value.get("id") in until_known:
-                        continue
-                    unknown += 1
-                yield value, text.encode("utf-8"), response
-            pages = response.headers.get("X-WP-TotalPages", "")
-            if not values or (pages.isdigit() and self.page >= int(pages)) or (until_known is not None
-                                                                               and not unknown):
-                break
-            self.page += 1
-            if self.primary:
-                self._save_progress()
-        self.complete = True
-
-    def _ignored(self, values: list[tuple[Any, str]]) -> bool:
-        """True when the site answered with posts that `modified_after` should have left out."""
-        cutoff = self.cutoff
-        assert cutoff is not None
-        return any(isinstance(v, dict) and (_gmt(v.get("modified_gmt")) or cutoff) < cutoff for v, _ in values)
-
-    def _save_progress(self) -> None:
-        run = {"cutoff": _iso(self.cutoff) if self.cutoff else None, "page": self.page}
-        state = dict(self.state, run=run)
-        atomic_write(self.state_path, (json.dumps(state) + "\n").encode())
-        self.saved = True
-
-
 def _read_state(path: Any) -> dict[str, Any]:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
@@ -407,7 +331,7 @@ def _read_state(path: Any) -> dict[str, Any]:
 
 def since_date(text: str) -> datetime:
     """`--since` value: a date or date-time, taken as UTC when it names no zone."""
-    parsed = _gmt(text)
+    parsed = gmt(text)
     if parsed is None:
         raise WparchiveError(f"--since {text} is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")
     return parsed

@@ -38,7 +38,7 @@ from wparchive.archive.versions import (  # noqa: F401 - re-exported: the store'
     _time_order,
     pick_version,
 )
-from wparchive.errors import InputError, WparchiveError
+from wparchive.errors import EXIT_BUSY, InputError, WparchiveError
 from wparchive.fsutil import fsync_dir, safe_name, write_file
 from wparchive.model import Post, Source, redact_secrets
 from wparchive.render.document import CONVERTER, content_hash, metadata, render_markdown, render_text
@@ -56,7 +56,10 @@ MEDIA_LISTS = "media"  # <post>/media/<snapshot name>.json: the media one snapsh
 
 
 class LockedError(WparchiveError):
-    """Another process holds the archive's lock."""
+    """Another process holds the archive's lock: neither bad input nor a remote failure, so its own
+    exit code (5), which a script can take as "try again later"."""
+
+    exit_code = EXIT_BUSY
 
 
 def host_folder(url_or_host: str) -> str:
@@ -241,8 +244,8 @@ class Archive:
         meta["salvage"] = salvage
         files["snapshot.json"] = (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         tmp = post_dir / f"{TMP_PREFIX}{name}-{secrets.token_hex(4)}"
-        tmp.mkdir()
-        try:
+        try:  # the folder is made inside: an interrupt right after mkdir still removes it
+            tmp.mkdir()
             for file_name, data in files.items():
                 write_file(tmp / file_name, data)
             fsync_dir(tmp)
@@ -251,6 +254,17 @@ class Archive:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         fsync_dir(post_dir)
+
+    def remove_stale_temporaries(self, site_url: str, rest_base: str) -> None:
+        """Remove what killed processes left in one type's folder: temporary snapshot folders and
+        temporary state files. Call it under the lock."""
+        folder = self.type_folder(site_url, rest_base)
+        if not folder.is_dir():
+            return
+        for child in folder.glob(f"*/{TMP_PREFIX}*"):
+            shutil.rmtree(child, ignore_errors=True)
+        for child in folder.glob(".*.tmp"):
+            child.unlink(missing_ok=True)
 
     def _remove_stale_temporaries(self, post_dir: Path) -> None:
         # Safe under the lock: no other process can be writing into this folder now.

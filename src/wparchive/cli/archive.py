@@ -58,7 +58,8 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
                 media_hosts: tuple[str, ...], media_max_size: str, skip_rendering: bool, user: str | None,
-                post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
+                post_password: str | None, timeout: float, retries: int, delay: float,
+                max_retry_wait: float, max_response_size: int, lock_timeout: float,
                 as_json: bool, sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
@@ -95,7 +96,8 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
                                    "give no TARGET, --site, --all, --type, --user or --revisions with it")
         return archive_sites(sites_file, archive_dir, jobs=jobs, scheduler=scheduler, since=since, full=full,
                              timeout=timeout, retries=retries, delay=delay, lock_timeout=lock_timeout,
-                             quiet=quiet, as_json=as_json)
+                             quiet=quiet, as_json=as_json, max_retry_wait=max_retry_wait,
+                             max_response_size=max_response_size)
     if scheduler:
         raise click.UsageError("--scheduler goes with --sites FILE")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
@@ -118,7 +120,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     try:
         if all_:
             assert site is not None
-            client = make_client(user, site, timeout, retries, delay)
+            client = make_client(user, site, timeout, retries, delay, max_retry_wait, max_response_size)
             locator = Locator(client, post_password=post_password)
             keeper = MediaRun(archive, client, site, media_hosts, max_size, quiet or as_json) if media else None
             code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
@@ -130,7 +132,8 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         locator = None
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
-            locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
+            client = make_client(user, hint, timeout, retries, delay, max_retry_wait, max_response_size)
+            locator = Locator(client, post_password=post_password)
         keeper = None
         if media:
             if locator is None:
@@ -224,7 +227,11 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
                 keeper.api = locator.api_root(site)
             keeper.keep(result.snapshot)
 
-    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total,
+    def on_warning(message: str) -> None:
+        if bar is None and not as_json:  # under a bar (or with --json) they come after it, in the summary
+            warn(message)
+
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total, on_warning=on_warning,
                             skip_rendering=skip_rendering)
     try:
         summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)
@@ -237,6 +244,9 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
         if bar is not None or quiet:  # per-post lines were not printed as they happened
             for ref, why in summary.failures:
                 click.echo(f"failed {ref}: {why}", err=True)
+        if bar is not None:
+            for message in summary.warnings:
+                warn(message)
         click.echo(summary.line(), err=True)
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")

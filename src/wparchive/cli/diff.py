@@ -50,7 +50,8 @@ from wparchive.sources.discover import Locator
 @common_options
 def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: bool, stat: bool, as_json: bool,
              color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
-             post_password: str | None, timeout: float, retries: int, delay: float, comments: bool = False) -> int:
+             post_password: str | None, timeout: float, retries: int, delay: float,
+             max_retry_wait: float, max_response_size: int, comments: bool = False) -> int:
     """Show what changed between two versions of a post; exit 0 when identical, 1 when not (like diff).
 
     A and B are each REF@V (an archived post and version), a snapshot folder, or a saved dump file.
@@ -78,7 +79,8 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         if b is not None:
             raise click.UsageError("--live compares one REF with the site; give no B")
         snapshot = resolve_snapshot(archive, a)
-        locator = Locator(make_client(user, live_target(snapshot), timeout, retries, delay),
+        client = make_client(user, live_target(snapshot), timeout, retries, delay, max_retry_wait, max_response_size)
+        locator = Locator(client,
                           post_password=post_password)
         side_a = snapshot_side(snapshot)
         side_b, fetched = live_side(locator, snapshot)

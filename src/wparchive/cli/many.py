@@ -13,6 +13,7 @@ from wparchive.archive.many import RunOptions, SiteOutcome, run_sites
 from wparchive.archive.site import since_date
 from wparchive.archive.watchlist import read_watch_list
 from wparchive.cli.options import fail
+from wparchive.sources.rest import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRY_WAIT
 
 
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:
@@ -21,10 +22,12 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 
 def archive_sites(sites_file: Path, archive_dir: Path, *, jobs: int, scheduler: str | None, since: str | None,
                   full: bool, timeout: float, retries: int, delay: float, lock_timeout: float, quiet: bool,
-                  as_json: bool) -> int:
+                  as_json: bool, max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+                  max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE) -> int:
     specs = read_watch_list(sites_file)  # every entry checked before anything runs
     options = RunOptions(archive_dir=archive_dir, lock_timeout=lock_timeout, timeout=timeout, retries=retries,
-                         delay=delay, since=since_date(since) if since else None, full=full)
+                         delay=delay, since=since_date(since) if since else None, full=full,
+                         max_retry_wait=max_retry_wait, max_response_size=max_response_size)
 
     def on_outcome(outcome: SiteOutcome) -> None:
         if as_json or quiet:

@@ -10,7 +10,6 @@ Discovery order (WordPress >= 5.5 advertises the exact route of a single post):
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,7 +22,7 @@ from requests.utils import parse_header_links
 from wparchive.errors import InputError, RemoteError
 from wparchive.model import Post, Source, sort_terms, term_name
 from wparchive.sources.dump import split_json_values
-from wparchive.sources.rest import Client, is_html, parse_json, redact_url, with_params
+from wparchive.sources.rest import Client, is_html, parse_json, redact_url, refuse_html, with_params
 
 API_REL = "https://api.w.org/"
 EMBED = "author,wp:term"
@@ -143,6 +142,8 @@ class Locator:
         self.client = client
         self.post_password = post_password
         self._types: dict[str, list[str]] = {}
+        # Per API root, (type slug, rest_base) of the types whose rest_base is no plain name (`../x`).
+        self.unusable_types: dict[str, list[tuple[str, str]]] = {}
         self._term_names: dict[tuple[str, str, int], str | None] = {}  # (api root, route, id): for this run
 
     # -- public ----------------------------------------------------------------------------
@@ -244,9 +245,12 @@ class Locator:
                     if slug in SKIP_TYPES or not isinstance(info, dict):
                         continue
                     base = info.get("rest_base") or slug
-                    if isinstance(base, str) and _SAFE_BASE.match(base) and base not in bases \
-                            and info.get("viewable", True):
+                    if not info.get("viewable", True) or base in bases:
+                        continue
+                    if isinstance(base, str) and _SAFE_BASE.match(base):
                         bases.append(base)
+                    else:
+                        self.unusable_types.setdefault(api.root, []).append((str(slug), str(base)))
             self._types[api.root] = bases
         return self._types[api.root]
 
@@ -347,14 +351,13 @@ class Locator:
                 continue
             if response.status_code >= 400:
                 raise self.client.error_for(response, f"{base} with slug {wanted}")
-            items = parse_json(response)
-            for item in items if isinstance(items, list) else []:
+            for item, text in list_values(response) or []:
                 if not isinstance(item, dict):
                     continue
                 link = item.get("link") or ""
                 if url is None or _same_page(link, url) or (also and _same_page(link, also)):
                     single = requests.Response()
-                    single._content = _item_bytes(response.content, item)
+                    single._content = text.encode("utf-8")
                     single.status_code = response.status_code
                     single.headers = response.headers
                     single.url = response.url
@@ -363,6 +366,17 @@ class Locator:
                         api.url(f"/wp/v2/{base}/{item.get('id')}"), self.params()), label)
         raise RemoteError(f"no post with slug {wanted!r}{' at ' + url if url else ''} was found at "
                           f"{_origin(api.root) or where} (tried {', '.join(tried)}); check the URL or --type")
+
+
+def list_values(response: requests.Response) -> list[tuple[Any, str]] | None:
+    """The items of a list response, each with its exact text, decoding the body once; None when
+    the JSON is not a list. An HTML page or invalid JSON is a RemoteError."""
+    refuse_html(response)
+    text = response.content.decode("utf-8-sig", "replace")
+    values = split_json_values(text)
+    if values is None:
+        raise RemoteError(f"{redact_url(response.url)} did not return valid JSON; is it a WordPress REST API?")
+    return values if text.lstrip().startswith("[") else None
 
 
 def _redirected_elsewhere(asked: str, final: str) -> bool:
@@ -377,11 +391,3 @@ def _same_page(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
     return (pa.hostname or "").lower() == (pb.hostname or "").lower() and \
         unquote(pa.path).rstrip("/").lower() == unquote(pb.path).rstrip("/").lower()
-
-
-def _item_bytes(page: bytes, item: dict[str, Any]) -> bytes:
-    """The bytes of one item of a list response, exactly as received."""
-    for value, text in split_json_values(page.decode("utf-8-sig", "replace")) or []:
-        if isinstance(value, dict) and value.get("id") == item.get("id"):
-            return text.encode("utf-8")
-    return json.dumps(item, ensure_ascii=False).encode("utf-8")

@@ -1,9 +1,12 @@
 """HTTP to a live WordPress: one session, timeouts, bounded retries, and WordPress errors in one line.
 
-Retries are urllib3's `Retry` (exponential backoff with jitter, `Retry-After` honoured), bounded in
-count and in total time. Credentials go only into the `Authorization` header, and only to the host
-they are for (never over http:// once it was reached over https://): never into a URL, a log line or
-the archive.
+Whatever a server does, a request is bounded: bodies are streamed and cut off at a size limit
+(counted after decompression, so a gzip bomb stops there too) and at a whole-response deadline;
+retries (exponential backoff with jitter, `Retry-After` honoured) are bounded in count and in total
+wait, and counted truly in the final message; redirects are followed here, at most MAX_REDIRECTS.
+Credentials go only into the `Authorization` header, and only to the exact origin (scheme, host,
+port) they are for, whatever discovery or a redirect points at: never into a URL, a log line or the
+archive.
 """
 
 from __future__ import annotations
@@ -12,20 +15,28 @@ import json
 import logging
 import netrc
 import os
+import random
 import re
 import time
-from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 import requests.auth
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError
-from urllib3.util.retry import Retry
+import urllib3.exceptions
 
 from wparchive import __version__
 from wparchive.errors import InputError, RemoteError
+from wparchive.sources.transport import (
+    CURRENT,
+    Adapter,
+    Credentials,
+    Deadline,
+    OriginAuth,
+    Session,
+    origin_of,  # noqa: F401 - part of this module's API
+)
 
 log = logging.getLogger("wparchive")
 USER_AGENT = f"wparchive/{__version__} (+https://wordpress.org/; archiver)"
@@ -52,31 +63,23 @@ for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib
     logging.getLogger(_name).addFilter(REDACT)
 
 
-class BoundedRetry(Retry):
-    """urllib3's Retry, but never waiting longer than `budget` seconds in all for one request."""
+# Peak memory is about the idle process plus this (a cut-off response is held up to the limit): 32 MiB
+# keeps any run under twice the idle process (bench/hostile.py) and is far above a real listing page.
+DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
+DEFAULT_MAX_RETRY_WAIT = 60.0
+# The whole of a response must arrive at least this fast (on top of --timeout for the first byte):
+# a server dripping bytes is cut off, the largest allowed response from a slow server is not.
+MIN_RATE = 256 * 1024
+MAX_REDIRECTS = 10
+READ_CHUNK = 64 * 1024
 
-    budget: float = 120.0
-    max_retry_after: float = 60.0
 
-    def __init__(self, *args: Any, deadline: float | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
+class ResponseTooLarge(RemoteError):
+    """A response went past --max-response-size (counted after decompression); never retried."""
 
-    def new(self, **kwargs: Any) -> BoundedRetry:
-        retry = super().new(**kwargs)
-        # Not constructor arguments, so `Retry.new` would drop them: keep the client's settings.
-        retry.budget, retry.max_retry_after = self.budget, self.max_retry_after
-        retry.deadline = self.deadline if self.deadline is not None else time.monotonic() + self.budget
-        return retry
 
-    def parse_retry_after(self, retry_after: str) -> float:
-        return min(super().parse_retry_after(retry_after), self.max_retry_after)
-
-    def increment(self, *args: Any, **kwargs: Any) -> BoundedRetry:
-        retry = super().increment(*args, **kwargs)
-        if retry.deadline is not None and time.monotonic() > retry.deadline:
-            raise MaxRetryError(kwargs.get("_pool"), kwargs.get("url") or "", kwargs.get("error"))
-        return retry
+class ResponseTimedOut(RemoteError):
+    """A response did not arrive in whole within its deadline; never retried."""
 
 
 def find_password(host: str) -> str | None:
@@ -100,115 +103,183 @@ def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
 
 
-class _Session(requests.Session):
-    """A Session that never reads ~/.netrc by itself: credentials come from `--user` only."""
-
-    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
-        # requests would re-read ~/.netrc on every redirect (`?p=ID` -> permalink) and add its
-        # credentials even without --user; keep only its stripping of Authorization across hosts.
-        original = response.request.url or ""
-        if "Authorization" in prepared_request.headers and self.should_strip_auth(original, prepared_request.url or ""):
-            del prepared_request.headers["Authorization"]
-
-
-@dataclass
-class Credentials:
-    user: str
-    password: str
-    host: str | None = None  # the only host they are sent to; None: the host of the first request
-
-    def __repr__(self) -> str:  # never show the password, even in a debugger or traceback
-        return f"Credentials(user={self.user!r}, password=***)"
-
-
-class _HostAuth(requests.auth.AuthBase):
-    """Basic auth for one host only: a page's `Link` to another host (or http://) never gets the password."""
-
-    def __init__(self, credentials: Credentials) -> None:
-        self.credentials = credentials
-        self.host = credentials.host.lower() if credentials.host else None
-        self.https: bool | None = None  # reached over https first: never sent over plain http after that
-
-    @property
-    def origin(self) -> str:
-        return f"{'http' if self.https is False else 'https'}://{self.host}"
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        parts = urlsplit(request.url or "")
-        host = (parts.hostname or "").lower()
-        if self.host is None:
-            self.host = host
-        if host == self.host and self.https is None:
-            self.https = parts.scheme == "https"
-        if host == self.host and (parts.scheme == "https" or not self.https):
-            return requests.auth.HTTPBasicAuth(self.credentials.user, self.credentials.password)(request)
-        return request
-
-
 class Client:
-    """One `requests.Session` with the project's timeouts, retries, delay and error mapping."""
+    """One `requests.Session` with the project's limits, retries, delay and error mapping.
+
+    Every response is bounded: at most `max_response_size` bytes after decompression, read as they
+    arrive; in whole within `timeout + max_response_size / MIN_RATE` seconds; at most `retries`
+    retries waiting `max_retry_wait` seconds in all; at most MAX_REDIRECTS redirects.
+    """
 
     def __init__(self, *, credentials: Credentials | None = None, timeout: tuple[float, float] = (10.0, 30.0),
-                 retries: int = 4, backoff: float = 1.0, delay: float = 0.0, retry_budget: float = 120.0,
-                 max_retry_after: float = 60.0) -> None:
+                 retries: int = 4, backoff: float = 1.0, delay: float = 0.0,
+                 max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+                 max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE) -> None:
         self.credentials = credentials
         self.timeout = timeout
         self.delay = delay
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_wait = max_retry_wait
+        self.max_response_size = max_response_size
         self.requests = 0
         self._last = 0.0
-        retry = BoundedRetry(
-            total=retries, connect=retries, read=retries, status=retries, redirect=10,
-            status_forcelist=RETRY_STATUSES, allowed_methods=("GET", "HEAD"), backoff_factor=backoff,
-            backoff_jitter=backoff / 2, backoff_max=30.0, raise_on_status=False,
-            respect_retry_after_header=True)
-        retry.budget = retry_budget
-        retry.max_retry_after = max_retry_after
-        self.retries = retries
-        self.session = _Session()
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = Session()
+        self.session.mount("http://", Adapter())
+        self.session.mount("https://", Adapter())
         self.session.headers["User-Agent"] = USER_AGENT
-        self.session.auth = _HostAuth(credentials) if credentials else _no_auth
+        self.session.auth = OriginAuth(credentials) if credentials else _no_auth
+
+    @property
+    def response_deadline(self) -> float:
+        """Seconds a whole response may take, from sending the request to its last byte."""
+        return self.timeout[1] + self.max_response_size / MIN_RATE
 
     def get(self, url: str, params: dict[str, Any] | None = None, *, accept: str = "application/json"
             ) -> requests.Response:
-        """GET with the politeness delay; network failures become RemoteError (exit 3)."""
+        """GET, following redirects and retrying; the body read whole within the limits.
+
+        Network failures become RemoteError (exit 3). A response that is still 429/502/503/504 after
+        the retries is returned, its retries and the reason they stopped in `retry_note(response)`.
+        """
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._get_retrying(url, params, accept)
+            location = response.headers.get("Location")
+            if response.status_code not in (301, 302, 303, 307, 308) or not location:
+                return response
+            url, params = urljoin(response.url or url, location), None
+        raise RemoteError(f"{redact_url(url)} redirects in a loop; check the URL")
+
+    def _get_retrying(self, url: str, params: dict[str, Any] | None, accept: str) -> requests.Response:
+        host = urlsplit(url).netloc
+        waited = 0.0
+        retry = 0
+        while True:
+            failure: RemoteError | None = None
+            response: requests.Response | None = None
+            try:
+                response = self._get_once(url, params, accept)
+            except (ResponseTooLarge, ResponseTimedOut):
+                raise
+            except RemoteError as exc:
+                if not getattr(exc, "transient", False):
+                    raise
+                failure = exc
+            if response is not None and response.status_code not in RETRY_STATUSES:
+                return response
+            wait, asked = self._wait_before(retry + 1, response)
+            left = self.max_retry_wait - waited
+            stop = None
+            if retry >= self.retries:
+                stop = f"retries ran out after {retry}" if self.retries else ""
+            elif left <= 0 or (asked is not None and asked > left):
+                stop = f"retries stopped after {retry}: " + (
+                    f"it asked to wait {asked:g}s, more than --max-retry-wait {self.max_retry_wait:g}s allows"
+                    if asked is not None else f"--max-retry-wait {self.max_retry_wait:g}s was spent")
+            if stop is not None:
+                if failure is not None:
+                    raise RemoteError(f"{failure}{'; ' + stop if stop else ''}; "
+                                      f"{failure.hint}")  # type: ignore[attr-defined]
+                assert response is not None
+                response.retry_note = stop  # type: ignore[attr-defined]
+                return response
+            wait = min(wait, left)
+            why = str(failure) if failure is not None else f"HTTP {response.status_code}"  # type: ignore[union-attr]
+            log.info("retry %d of %d for %s in %gs: %s", retry + 1, self.retries, host, round(wait, 1), why)
+            if wait > 0:
+                time.sleep(wait)
+            waited += wait
+            retry += 1
+
+    def _wait_before(self, retry: int, response: requests.Response | None) -> tuple[float, float | None]:
+        """(seconds to wait before retry number `retry`, what Retry-After asked for or None)."""
+        if response is not None:
+            asked = _retry_after(response.headers.get("Retry-After"))
+            if asked is not None:
+                return asked, asked
+        if retry <= 1 or not self.backoff:  # as urllib3: no wait before the first retry
+            return 0.0, None
+        wait = min(30.0, self.backoff * 2 ** (retry - 1)) + random.uniform(0, self.backoff / 2)
+        return wait, None
+
+    def _get_once(self, url: str, params: dict[str, Any] | None, accept: str) -> requests.Response:
         if self.delay and self._last:
             wait = self._last + self.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-        host = urlsplit(url).netloc
         self.requests += 1
         log.info("GET %s", redact_url(with_params(url, params or {})))
         started = time.monotonic()
+        watchdog = CURRENT.deadline = Deadline(self.response_deadline)
+        watchdog.timer.start()
         try:
-            response = self.session.get(url, params=params, timeout=self.timeout, headers={"Accept": accept})
+            response = self._send(url, params, accept, started + self.response_deadline)
+            if watchdog.hit:  # cut off: what arrived (an empty or partial answer) is not the answer
+                raise RemoteError("cut off")
             if log.isEnabledFor(logging.DEBUG):  # -vv: each answer's status and time: a slow server shows
                 log.debug("%s %s in %.0f ms (%d bytes)", response.status_code, redact_url(response.url),
                           (time.monotonic() - started) * 1000, len(response.content))
             return response
+        except RemoteError as exc:
+            if watchdog.hit and not isinstance(exc, (ResponseTooLarge, ResponseTimedOut)):
+                # The deadline shut the socket: whatever broke then, it is a time-out.
+                shown = requests.models.PreparedRequest()
+                shown.prepare_url(url, params)
+                raise self._timed_out(shown.url or url) from None
+            raise
+        finally:
+            watchdog.timer.cancel()
+            CURRENT.deadline = None
+            self._last = time.monotonic()
+
+    def _send(self, url: str, params: dict[str, Any] | None, accept: str, deadline: float) -> requests.Response:
+        host = urlsplit(url).netloc
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout, headers={"Accept": accept},
+                                        allow_redirects=False, stream=True)
+            try:
+                response._content = self._read_body(response, deadline)
+            finally:
+                response.close()
+            return response
+        except (ResponseTooLarge, ResponseTimedOut):
+            raise
         except requests.exceptions.SSLError as exc:
             raise RemoteError(f"TLS failed with {host}: {_short(exc)}; check the certificate or the URL") from None
         except requests.exceptions.ConnectTimeout:
-            raise RemoteError(f"cannot connect to {host}: timed out after {self.retries} retries; "
-                              "check the URL, or try again later") from None
-        except requests.exceptions.ReadTimeout:
-            raise RemoteError(f"{host} did not answer within {self.timeout[1]:g}s; try again later "
-                              "or raise --timeout") from None
-        except requests.exceptions.TooManyRedirects:
-            raise RemoteError(f"{url} redirects in a loop; check the URL") from None
-        except requests.exceptions.RetryError:
-            raise RemoteError(f"{host} kept failing after {self.retries} retries; try again later, "
-                              "or slow down with --delay") from None
-        except requests.exceptions.ConnectionError as exc:
-            raise RemoteError(f"cannot connect to {host}: {_short(exc)}; check the URL and the network") from None
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, ValueError):
+            raise _transient(f"cannot connect to {host}: timed out", "check the URL, or try again later") from None
+        except (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
+            raise _transient(f"{host} timed out reading after connecting (no data for {self.timeout[1]:g}s)",
+                             "try again later or raise --timeout") from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema, ValueError):
             raise InputError(f"{redact_url(url)} is not a valid URL; check it") from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                urllib3.exceptions.HTTPError, OSError) as exc:
+            reached = "response" in locals()
+            what = f"{host} broke off its answer" if reached else f"cannot connect to {host}"
+            raise _transient(f"{what}: {_short(exc)}", "check the URL and the network") from None
         except requests.exceptions.RequestException as exc:
             raise RemoteError(f"request to {host} failed: {_short(exc)}") from None
-        finally:
-            self._last = time.monotonic()
+
+    def _timed_out(self, url: str) -> ResponseTimedOut:
+        return ResponseTimedOut(f"{redact_url(url)} timed out: the whole response did not arrive within "
+                                f"{self.response_deadline:g}s; try again later or raise --timeout")
+
+    def _read_body(self, response: requests.Response, deadline: float) -> bytes:
+        """The body, decompressed as it arrives and cut off at the size limit or the deadline."""
+        url = redact_url(response.url)
+        body = bytearray()  # grown in place: a cut-off response never holds more than the limit
+        while True:
+            if time.monotonic() > deadline:
+                raise self._timed_out(url)
+            chunk = response.raw.read1(READ_CHUNK, decode_content=True)
+            if not chunk:
+                return bytes(body)
+            if len(body) + len(chunk) > self.max_response_size:
+                raise ResponseTooLarge(f"{url} sent more than {_mib(self.max_response_size)} (--max-response-"
+                                       "size); nothing was written; raise --max-response-size if it is right")
+            body += chunk
 
     def get_json(self, url: str, params: dict[str, Any] | None = None, *, what: str = "the post"
                  ) -> tuple[Any, requests.Response]:
@@ -233,7 +304,7 @@ class Client:
                 where = urlsplit(url)
                 return RemoteError(f"{what} needs credentials ({detail}), but it is at {where.scheme}://"
                                    f"{where.hostname} and those for {self.credentials.user} are sent only to "
-                                   f"{self.session.auth.origin}; give a URL there")
+                                   f"{_shown(self.session.auth.origin)}; give a URL there")
             if self.credentials is None:
                 return RemoteError(f"{what} needs credentials ({detail}: {message or 'not allowed'}); "
                                    f"use --user NAME with {PASSWORD_ENV} or ~/.netrc")
@@ -243,9 +314,45 @@ class Client:
         if status == 404:
             return RemoteError(f"{what} was not found at {url} ({detail})")
         if status in RETRY_STATUSES:
-            return RemoteError(f"{url} answered {detail} after {self.retries} retries; try again later, "
-                               "or slow down with --delay")
+            stop = getattr(response, "retry_note", None)
+            stop = f"retries ran out after {self.retries}" if stop is None else stop
+            maintenance = " (maintenance?)" if status == 503 else ""
+            return RemoteError(f"{url} answered {detail}{maintenance}{'; ' + stop if stop else ''}; "
+                               "try again later, or slow down with --delay")
         return RemoteError(f"{url} answered {detail}" + (f": {message}" if message else ""))
+
+
+def _transient(message: str, hint: str) -> RemoteError:
+    """A failure worth retrying; its hint goes after the retry count in the final message."""
+    error = RemoteError(message)
+    error.transient = True  # type: ignore[attr-defined]
+    error.hint = hint  # type: ignore[attr-defined]
+    return error
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (a number or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _shown(origin: str | None) -> str:
+    """An origin as a user would type it: without the scheme's default port."""
+    return re.sub(r"^(https://[^/]+):443$|^(http://[^/]+):80$", lambda m: m.group(1) or m.group(2), origin or "")
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1048576:g} MiB" if size >= 1048576 else f"{size} bytes"
 
 
 def _short(exc: BaseException) -> str:
@@ -284,12 +391,17 @@ def is_html(response: requests.Response) -> bool:
     return "html" in ctype or head.startswith((b"<!doctype", b"<html"))
 
 
+def refuse_html(response: requests.Response) -> None:
+    """An HTML page (a firewall or challenge) where JSON was expected is an error."""
+    if is_html(response):
+        raise RemoteError(f"{redact_url(response.url)} returned an HTML page where JSON was expected (a "
+                          "firewall, login or challenge page?); open it in a browser to check")
+
+
 def parse_json(response: requests.Response) -> Any:
     """The JSON body of a 2xx response; an HTML page (a firewall or challenge) is an error."""
     url = redact_url(response.url)
-    if is_html(response):
-        raise RemoteError(f"{url} returned an HTML page where JSON was expected (a firewall, login or "
-                          "challenge page?); open it in a browser to check")
+    refuse_html(response)
     try:
         return json.loads(response.content.decode("utf-8-sig", "replace"))
     except (ValueError, RecursionError):

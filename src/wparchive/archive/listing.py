@@ -1,0 +1,185 @@
+"""The pages of one post type's listing, bounded whatever the server sends.
+
+A listing ends at an empty page, at the last page WordPress announces, or with a `warning:` when a
+page brings no post not already listed (a cache or plugin ignoring `page`) or when it runs past the
+pages its first `X-WP-Total` allows plus PAGE_MARGIN (posts added during the run). Each page's JSON
+is decoded once, split into its posts with their exact bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from wparchive.errors import RemoteError
+from wparchive.fsutil import atomic_write
+from wparchive.sources.discover import EMBED, ApiRoot, list_values
+
+if TYPE_CHECKING:
+    from wparchive.archive.site import SiteArchiver
+
+PER_PAGE = 100
+PAGE_MARGIN = 2  # pages beyond the first X-WP-Total: posts published while the run goes on
+SAVE_EVERY = 25  # posts captured between two saves of the progress within a page
+
+
+def gmt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def page_values(response: Any, url: str) -> list[tuple[Any, str]]:
+    """The posts of a listing page with their exact text, decoding the page once."""
+    values = list_values(response)
+    if values is None:
+        raise RemoteError(f"{url} did not return a list of posts")
+    return values
+
+
+class Listing:
+    """The pages of one type's listing, with the end conditions and fallback of WordPress.
+
+    By ID ascending (optionally `modified_after` a cut-off), by ID descending (the newest posts), or
+    the posts of some IDs (`include`). The main listing (with a `state_path`) counts toward the
+    total and saves its progress: the next page, and the highest ID whose capture finished
+    (`done_upto`), so that a resumed run skips what an interrupted one already did.
+    """
+
+    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, start_page: int, state_path: Any,
+                 state: dict[str, Any], *, cutoff: datetime | None = None, order: str = "asc",
+                 include: list[int] | None = None, done_upto: int | None = None,
+                 failed_ids: set[int] | None = None) -> None:
+        self.owner = owner
+        self.client = owner.client
+        self.api = api
+        self.base = base
+        self.cutoff = cutoff
+        self.order = order
+        self.include = include
+        self.page = start_page
+        self.state_path = state_path
+        self.state = state
+        self.done_upto = done_upto  # the highest ID captured, saved with the progress
+        self.resumed_upto = done_upto  # what the run this one resumes already captured
+        self.skipped: set[int] = set()  # listed, and skipped as already done: seen all the same
+        # The run's failures so far, saved with the progress: a resumed run skips those posts, and
+        # asks for them again by ID instead.
+        self.failed_ids = failed_ids if failed_ids is not None else set()
+        self.complete = False
+        self.fallback = False
+        self.saved = False  # progress was written to the state file during this listing
+        self.primary = state_path is not None
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"per_page": PER_PAGE, "page": self.page, "_embed": EMBED}
+        if self.fallback:
+            params.update(orderby="modified", order="desc")
+        else:
+            params.update(orderby="id", order=self.order)
+            if self.cutoff is not None:
+                # With its zone given, WordPress converts the time to the site's zone before comparing
+                # it with the local `post_modified` (WP_Date_Query::build_mysql_datetime).
+                params["modified_after"] = iso(self.cutoff) + "Z"
+        if self.include:
+            params["include"] = ",".join(str(i) for i in self.include)
+        if self.client.credentials is not None:
+            params.update(status="any", context="edit")
+        return params
+
+    def posts(self, until_known: set[int] | None = None) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
+        """Every post of the listing; with `until_known`, pages end the listing once all are known."""
+        url = self.api.url(f"/wp/v2/{self.base}")
+        first = True
+        listed: set[str] = set()
+        max_page: int | None = None
+        captured = 0
+        while True:
+            response = self.client.get(url, self.params())
+            if response.status_code == 400 and self.page > 1:
+                break  # rest_post_invalid_page_number: past the last page
+            if response.status_code >= 400:
+                raise self.client.error_for(response, f"the {self.base} listing page {self.page}")
+            values = page_values(response, url)
+            total = response.headers.get("X-WP-Total", "")
+            if first and total.isdigit():
+                max_page = math.ceil(int(total) / PER_PAGE) + PAGE_MARGIN
+                if self.primary:
+                    self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
+                    self.owner.on_total(self.owner.summary.total)
+            first = False
+            if self.cutoff is not None and not self.fallback and self._ignored(values):
+                self.fallback, self.page, self.done_upto, self.resumed_upto = True, 1, None, None
+                listed.clear()
+                continue
+            unknown = new = 0
+            for value, text in values:
+                if not isinstance(value, dict):
+                    continue
+                ident = json.dumps(value.get("id"))[:100]
+                new += ident not in listed
+                listed.add(ident)
+                if self.fallback and self.cutoff is not None:
+                    modified = gmt(value.get("modified_gmt"))
+                    if modified is not None and modified < self.cutoff:
+                        self.complete = True
+                        return
+                if until_known is not None:
+                    if value.get("id") in until_known:
+                        continue
+                    unknown += 1
+                post_id = value.get("id")
+                if self.resumed_upto is not None and isinstance(post_id, int) and 0 < post_id <= self.resumed_upto:
+                    self.skipped.add(post_id)
+                    continue  # captured by the run this one resumes
+                yield value, text.encode("utf-8"), response
+                if self.primary and not self.fallback and self.order == "asc" and isinstance(post_id, int) \
+                        and not isinstance(post_id, bool) and post_id > 0:
+                    self.done_upto = max(self.done_upto or 0, post_id)
+                    captured += 1
+                    if captured % SAVE_EVERY == 0:
+                        self._save_progress(self.page)
+            pages = response.headers.get("X-WP-TotalPages", "")
+            if not values or (pages.isdigit() and self.page >= int(pages)) or (until_known is not None
+                                                                               and not unknown):
+                break
+            if not new:
+                self.owner.warn(f"the {self.base} listing page {self.page} brought no post not already listed; "
+                                "the listing ends there (does the site or a cache ignore `page`?)")
+                return
+            if max_page is not None and self.page >= max_page:
+                self.owner.warn(f"the {self.base} listing goes on past page {max_page}, more than its "
+                                f"{total} posts fill; the listing ends there")
+                return
+            self.page += 1
+            if self.primary:
+                self._save_progress(self.page)
+        self.complete = True
+
+    def _ignored(self, values: list[tuple[Any, str]]) -> bool:
+        """True when the site answered with posts that `modified_after` should have left out."""
+        cutoff = self.cutoff
+        assert cutoff is not None
+        return any(isinstance(v, dict) and (gmt(v.get("modified_gmt")) or cutoff) < cutoff for v, _ in values)
+
+    def _save_progress(self, page: int) -> None:
+        run: dict[str, Any] = {"cutoff": iso(self.cutoff) if self.cutoff else None, "page": page}
+        if self.done_upto is not None and not self.fallback:
+            run["last_id"] = self.done_upto
+        state = dict(self.state, run=run)
+        if self.failed_ids:
+            earlier = [i for i in state.get("retry", []) if isinstance(i, int)]
+            state["retry"] = sorted(set(earlier) | self.failed_ids)
+        atomic_write(self.state_path, (json.dumps(state) + "\n").encode())
+        self.saved = True
