@@ -17,7 +17,7 @@ import secrets
 import shutil
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -36,6 +36,7 @@ FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
 LOCK_NAME = ".lock"
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
+INDEX_NAME = ".index.sqlite"  # the search index (outputs/index.py): derived from the snapshots, rebuildable
 _SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -141,6 +142,9 @@ class Archive:
         self.lock_timeout = lock_timeout
         self._lock_depth = 0
         self._lock_file: Any = None
+        # Called with each new snapshot once it is in place (still under the lock). Later stages hook in
+        # here (the search index) without the archive importing them; a listener's failure is its own.
+        self.listeners: list[Callable[[Snapshot], None]] = []
 
     # -- locking ---------------------------------------------------------------------------
     @contextmanager
@@ -183,6 +187,11 @@ class Archive:
     def state_path(self, site_url: str, rest_base: str) -> Path:
         """Where whole-site runs keep their progress for one post type (`.state.json`)."""
         return self.type_folder(site_url, rest_base) / STATE_NAME
+
+    @property
+    def index_path(self) -> Path:
+        """Where the search index lives (with SQLite's -wal and -shm files beside it)."""
+        return self.root / INDEX_NAME
 
     def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
         """Where a post is filed. A live capture is filed under the site it was fetched from, never
@@ -228,7 +237,10 @@ class Archive:
             self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage)
             # Its place among the versions, without listing the folder again (folder names sort).
             version = sorted([s.name for s in existing] + [name]).index(name) + 1
-            return CaptureResult("new", Snapshot(key, post_dir / name, version))
+            snapshot = Snapshot(key, post_dir / name, version)
+            for listener in self.listeners:
+                listener(snapshot)
+            return CaptureResult("new", snapshot)
 
     def _write_snapshot(self, post_dir: Path, name: str, post: Post, source: Source, raw: bytes,
                         when: datetime, digest: str, salvage: dict[str, Any] | None) -> None:

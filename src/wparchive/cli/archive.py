@@ -16,6 +16,7 @@ from wparchive.archive.site import SiteArchiver, since_date
 from wparchive.archive.store import Archive
 from wparchive.cli.options import archive_option, fail, make_client, network_options, warn
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError
+from wparchive.outputs.index import attach
 from wparchive.sources.discover import Locator
 
 
@@ -67,6 +68,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
+    attach(archive)  # the search index follows every capture of this run
     if all_:
         if targets:
             raise click.UsageError("--all archives the whole --site; give no TARGET with it")

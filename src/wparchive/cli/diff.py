@@ -18,6 +18,7 @@ from wparchive.diff.sides import live_side, live_target, load_side, previous_and
 from wparchive.errors import (
     EXIT_DIFFERENT,
 )
+from wparchive.outputs.index import attach
 from wparchive.sources.discover import Locator
 
 
@@ -65,6 +66,7 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         if save:
             # Recorded as archived from the same URL as the version compared against.
             origin = (snapshot.meta().get("source") or {}).get("url") or live_target(snapshot)
+            attach(archive)
             result = capture_fetched(archive, fetched, origin)
             click.echo(result.line, err=True)
     elif b is None:

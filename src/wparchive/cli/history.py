@@ -14,6 +14,7 @@ from wparchive.errors import (
     EXIT_DIFFERENT,
     InputError,
 )
+from wparchive.outputs.index import SearchIndex
 
 
 @click.command("log")
@@ -97,5 +98,8 @@ def verify_cmd(archive_dir: Path) -> int:
     checked, problems = archive.verify()
     for problem in problems:
         click.echo(problem.line(archive.root))
-    click.echo(f"{checked} snapshots checked, {len(problems)} problems")
-    return EXIT_DIFFERENT if problems else 0
+    index_problems = SearchIndex(archive).check()
+    for line in index_problems:
+        click.echo(line)
+    click.echo(f"{checked} snapshots checked, {len(problems) + len(index_problems)} problems")
+    return EXIT_DIFFERENT if problems or index_problems else 0

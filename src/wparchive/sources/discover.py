@@ -65,6 +65,7 @@ class Fetched:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     site: str = ""
+    header_list: tuple[tuple[str, str], ...] = ()  # every response header, in order, as sent (no cookies)
 
     def source(self, target: str | None = None) -> Source:
         """The source record: the URL asked for (else the post's link) and the REST URL fetched."""
@@ -72,7 +73,18 @@ class Fetched:
         url = redact_url(target) if asked and target else self.post.link or self.url
         return Source("api", url=url, api_url=self.url, http_status=self.status,
                       etag=self.headers.get("ETag") or self.headers.get("Etag"),
-                      last_modified=self.headers.get("Last-Modified"))
+                      last_modified=self.headers.get("Last-Modified"), headers=self.header_list)
+
+
+# Never stored: a cookie or nonce may be a session credential.
+_SECRET_HEADERS = {"set-cookie", "set-cookie2", "x-wp-nonce", "authorization", "www-authenticate"}
+
+
+def kept_headers(response: requests.Response) -> tuple[tuple[str, str], ...]:
+    """The response's headers in the order sent (repeated ones kept apart), without any that may hold a secret."""
+    raw = getattr(response.raw, "headers", None)
+    pairs = list(raw.items()) if raw is not None and hasattr(raw, "items") else list(response.headers.items())
+    return tuple((str(k), str(v)) for k, v in pairs if str(k).lower() not in _SECRET_HEADERS)
 
 
 def rest_base_for(type_: str) -> str:
@@ -190,7 +202,7 @@ class Locator:
         refuse_protected(post, what)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
-                       site=_origin(api.root))
+                       site=_origin(api.root), header_list=kept_headers(response))
 
     def rest_bases(self, api: ApiRoot) -> list[str]:
         """posts, pages, then the site's other viewable REST post types."""
