@@ -9,6 +9,7 @@ WAL mode and searches open it read-only, so a search never waits for a capture a
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -211,19 +212,18 @@ class SearchIndex:
         try:
             try:
                 rows = conn.execute(sql, [*params, limit]).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "fts5" not in str(exc) and "no such column" not in str(exc):
-                    raise _unreadable(self.path, exc) from None
-                # Not FTS5 syntax (a hyphen, a colon, a stray quote): search for the words as given.
-                params[0] = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-                if not params[0]:
-                    raise InputError("the search QUERY is empty; give one or more words") from None
+            except sqlite3.OperationalError:
+                # Not FTS5 syntax (a hyphen, a colon, a stray quote): search for the words in it as they are.
+                words = re.findall(r"\w+", query)
+                if not words:
+                    raise InputError(f"the search QUERY {query!r} has no words to search for") from None
+                params[0] = " ".join(f'"{word}"' for word in words)
                 rows = conn.execute(sql, [*params, limit]).fetchall()
         except sqlite3.DatabaseError as exc:
             raise _unreadable(self.path, exc) from None
         finally:
             conn.close()
-        return [Hit(post, name, at, title, snippet.replace("\n", " "), bool(latest), rank)
+        return [Hit(post, name, at, title, " ".join(snippet.split()), bool(latest), rank)
                 for post, name, at, title, snippet, latest, rank in rows]
 
     def check(self) -> list[str]:
