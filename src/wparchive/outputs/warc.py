@@ -9,7 +9,8 @@ Per version:
   A version imported from a saved file has no request URL: it is a `resource` record instead.
 - `revisit` (identical-payload-digest) instead of the response when an earlier record had the same body;
 - `conversion`: the clean text (post.txt), `WARC-Refers-To` the response;
-- `metadata`: snapshot.json (the post's metadata, source, hashes) and how the headers were obtained.
+- `metadata`: snapshot.json (the post's metadata, source, hashes) and how the headers were obtained,
+  `WARC-Concurrent-To` the response.
 One `warcinfo` record opens the file. Each record is gzipped on its own, as WARC readers expect.
 
 Memory: the payload digests seen (to write revisits) are kept, about 100 bytes per version.
@@ -112,8 +113,10 @@ def write_warc(versions: Iterable[Version], out: IO[bytes], filename: str) -> in
         meta: dict[str, Any] = {"ref": version.ref, "version_id": version.version_id, "http_headers": how,
                                 "snapshot": version.meta}
         data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+        # No WARC-Target-URI (optional for metadata in WARC 1.1): replay tools such as pywb index every record
+        # with one, and would then serve this JSON for the post's URL instead of the response.
         writer.write_record(writer.create_warc_record(
-            uri, "metadata", payload=BytesIO(data), length=len(data), warc_content_type="application/json",
+            None, "metadata", payload=BytesIO(data), length=len(data), warc_content_type="application/json",
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id}))
         count += 1
     return count
