@@ -18,6 +18,7 @@ from wparchive.diff.sides import live_side, live_target, load_side, previous_and
 from wparchive.errors import (
     EXIT_DIFFERENT,
 )
+from wparchive.outputs.html import diff_page
 from wparchive.outputs.index import attach
 from wparchive.sources.discover import Locator
 
@@ -30,6 +31,7 @@ from wparchive.sources.discover import Locator
 @click.option("--meta", "meta_only", is_flag=True, help="Only the metadata fields that differ: field: old -> new.")
 @click.option("--stat", is_flag=True, help="Paragraphs and words added and removed.")
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object, for scripts.")
+@click.option("--html", "as_html", is_flag=True, help="One self-contained HTML page to share (words marked).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the output (auto: when stdout is a terminal and NO_COLOR is not set).")
 @click.option("--ignore-whitespace", is_flag=True, help="Changes in whitespace only are not differences.")
@@ -37,7 +39,7 @@ from wparchive.sources.discover import Locator
 @click.option("--save", is_flag=True, help="With --live: archive what was fetched, if it changed.")
 @network_options
 def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: bool, stat: bool, as_json: bool,
-             color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
+             as_html: bool, color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
              post_password: str | None, timeout: float, retries: int, delay: float) -> int:
     """Show what changed between two versions of a post; exit 0 when identical, 1 when not (like diff).
 
@@ -51,6 +53,7 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         wparchive diff example.com/posts/7660@1 example.com/posts/7660@latest --words
         wparchive diff old-dump.json new-dump.json --stat
         wparchive diff example.com/posts/7660 --live --save
+        wparchive diff example.com/posts/7660@1 example.com/posts/7660@latest --html > change.html
     """
     archive = Archive(archive_dir)
     if save and not live:
@@ -75,7 +78,9 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         side_a, side_b = load_side(archive, a), load_side(archive, b)
     comparison = compare(side_a, side_b, ignore_whitespace=ignore_whitespace)
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    if as_json:
+    if as_html:
+        click.echo(diff_page(comparison), nl=False)
+    elif as_json:
         click.echo(json.dumps(to_json(comparison), ensure_ascii=False, indent=2))
     else:
         sections = []

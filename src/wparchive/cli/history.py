@@ -10,28 +10,53 @@ from wparchive.archive.history import list_posts, log_entries
 from wparchive.archive.refs import resolve_post, resolve_snapshot
 from wparchive.archive.store import Archive
 from wparchive.cli.options import archive_option
+from wparchive.cli.timeline import log_site
 from wparchive.errors import (
     EXIT_DIFFERENT,
     InputError,
 )
 from wparchive.outputs.index import SearchIndex
+from wparchive.outputs.timeline import site_host
 
 
 @click.command("log")
-@click.argument("ref", metavar="REF")
+@click.argument("ref", metavar="REF|SITE")
 @archive_option
-def log_cmd(ref: str, archive_dir: Path) -> int:
-    """List the versions of one archived post, newest first.
+@click.option("--since", help="With SITE: only versions captured on or after this date (YYYY-MM-DD[THH:MM:SSZ]).")
+@click.option("--until", help="With SITE: only versions captured on or before this date (a day includes all of it).")
+@click.option("--json", "as_json", is_flag=True, help="With SITE: a JSON array, one version per line.")
+@click.option("--html", "as_html", is_flag=True, help="With SITE: a self-contained HTML page with a chart.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="With SITE --html: write index.html and the diff page of each change into this folder.")
+def log_cmd(ref: str, archive_dir: Path, since: str | None, until: str | None, as_json: bool, as_html: bool,
+            output: Path | None) -> int:
+    """List the versions of one archived post, or of every post of a site, newest first.
 
     Columns: version, captured at, source, short content hash, what changed since the version
     before. REF is the URL the post was archived from, HOST/TYPE/ID, or the post's folder.
+
+    SITE (a host such as example.com, or the site's URL) lists every version of every post of that
+    site: captured at, REF@VERSION-ID, @N, what changed, title. With --html, a page with a chart of
+    versions per day by kind of change and a table of the latest changes; with -o DIR as well, the
+    table links each change to its own HTML diff, written beside it.
 
     \b
     Example:
         wparchive log example.com/posts/7660
         wparchive log https://example.com/2024/05/some-post/
+        wparchive log example.com --since 2026-11-01
+        wparchive log example.com --html -o example-history/
     """
     archive = Archive(archive_dir)
+    host = site_host(archive, ref)
+    if host is not None:
+        if output is not None and not as_html:
+            raise click.UsageError("-o/--output goes with --html")
+        if as_json and as_html:
+            raise click.UsageError("choose one of --json and --html")
+        return log_site(archive, host, since, until, as_json, as_html, output)
+    if since or until or as_json or as_html or output:
+        raise click.UsageError("--since, --until, --json, --html and -o go with a SITE (a host such as example.com)")
     key = resolve_post(archive, ref)
     for entry in log_entries(archive, key):
         click.echo(entry.line)
