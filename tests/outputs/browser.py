@@ -43,8 +43,8 @@ class Loaded:
 def _page_requests(net_log: Path) -> list[str]:
     data = json.loads(net_log.read_text(encoding="utf-8"))
     start = data["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
-    return [e["params"]["url"] for e in data["events"]
-            if e["type"] == start and e.get("params", {}).get("initiator") != "not an origin"]
+    return [e["params"]["url"] for e in data["events"] if e["type"] == start and "url" in e.get("params", {})
+            and e["params"].get("initiator") != "not an origin"]
 
 
 def load(page: Path, workdir: Path) -> Loaded:
