@@ -31,8 +31,10 @@ def search(root, *args: str):
 def indexed(tmp_path):
     """The test archive with its search index kept up to date as it was captured (as `archive` does)."""
     archive = Archive(tmp_path / "archive")
-    attach(archive)
-    return build(tmp_path / "archive", archive)
+    index = attach(archive)
+    built = build(tmp_path / "archive", archive)
+    index.close()  # as when the `archive` run ends
+    return built
 
 
 def test_results_are_ranked_with_ref_version_id_date_title_and_marked_snippet(indexed):
@@ -201,8 +203,9 @@ def test_a_search_and_a_capture_never_wait_for_each_other(indexed, monkeypatch):
 
 def test_an_index_that_cannot_be_written_never_loses_a_capture(tmp_path, caplog):
     archive = Archive(tmp_path / "archive")
-    attach(archive)
+    index = attach(archive)
     built = build(tmp_path / "archive", archive)
+    index.close()
     archive.index_path.write_bytes(b"garbage" * 1000)
     snapshot = capture(archive, wp_post(14, "Kept anyway", "<p>Kept.</p>"), day(8))
     assert (snapshot.path / "post.txt").read_text() == "Kept anyway\n\nKept.\n"

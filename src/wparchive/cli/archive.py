@@ -68,7 +68,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
-    attach(archive)  # the search index follows every capture of this run
+    index = attach(archive)  # the search index follows every capture of this run
     if all_:
         if targets:
             raise click.UsageError("--all archives the whole --site; give no TARGET with it")
@@ -97,6 +97,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        index.close()
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,

@@ -69,8 +69,11 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         if save:
             # Recorded as archived from the same URL as the version compared against.
             origin = (snapshot.meta().get("source") or {}).get("url") or live_target(snapshot)
-            attach(archive)
-            result = capture_fetched(archive, fetched, origin)
+            index = attach(archive)
+            try:
+                result = capture_fetched(archive, fetched, origin)
+            finally:
+                index.close()
             click.echo(result.line, err=True)
     elif b is None:
         side_a, side_b = previous_and_latest(archive, a)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import click
@@ -62,13 +63,13 @@ def export_cmd(archive_dir: Path, site: str | None, type_: str | None, which: st
         raise click.UsageError(f"--format {fmt} needs a file: give -o PATH")
     if fmt == "jsonl":
         if stdout:
-            count = write_jsonl(selected, click.get_binary_stream("stdout"))
+            count = write_jsonl(selected, sys.stdout.buffer)
         else:
             with atomic_output(output) as f:
                 count = write_jsonl(selected, f)
     elif fmt == "csv":
         if stdout:
-            text = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+            text = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
             count = write_csv(selected, text, bom)
             text.flush()
             text.detach()

@@ -9,6 +9,7 @@ WAL mode and searches open it read-only, so a search never waits for a capture a
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -124,6 +125,8 @@ class SearchIndex:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.path = archive.index_path
+        self._writer: sqlite3.Connection | None = None
+        self._writer_inode: int | None = None
 
     # -- writing (callers hold the archive's lock, so only one process writes at a time) --------------
     def sync(self, rebuild: bool = False) -> SyncResult:
@@ -167,16 +170,35 @@ class SearchIndex:
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def add(self, snapshot: Snapshot) -> None:
-        """Index one new snapshot (the archive's listener)."""
-        conn = _connect_rw(self.path)
+        """Index one new snapshot (the archive's listener). The connection stays open between captures: closing
+        the last one checkpoints the WAL, which would cost a sync per capture."""
+        conn = self._writer_connection()
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM docs WHERE path = ?", (f"{snapshot.key.ref}/{snapshot.name}",))
             conn.execute(_INSERT, _row(snapshot))
             conn.execute(_MARK_LATEST, (snapshot.key.ref,))
             conn.execute("COMMIT")
-        finally:
-            conn.close()
+        except BaseException:
+            self.close()
+            raise
+
+    def _writer_connection(self) -> sqlite3.Connection:
+        try:
+            inode = os.stat(self.path).st_ino
+        except FileNotFoundError:
+            inode = None
+        if self._writer is not None and inode != self._writer_inode:  # dropped or rebuilt meanwhile
+            self.close()
+        if self._writer is None:
+            self._writer = _connect_rw(self.path)
+            self._writer_inode = os.stat(self.path).st_ino
+        return self._writer
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     # -- reading -----------------------------------------------------------------------------------------
     def _connect_ro(self) -> sqlite3.Connection:
@@ -204,10 +226,12 @@ class SearchIndex:
             params.append(since)
         if not all_versions:
             where.append("d.latest = 1")
-        sql = (f"SELECT d.post, d.name, d.captured_at, d.title, "
-               f"snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 16), d.latest, bm25(fts, 10.0, 1.0) AS rank "
+        # Ranked first, snippets after for the few rows shown: snippet() on every match would cost the most.
+        sql = (f"SELECT fts.rowid, d.post, d.name, d.captured_at, d.title, d.latest, bm25(fts, 10.0, 1.0) AS rank "
                f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE {' AND '.join(where)} "
                f"ORDER BY rank, d.captured_at DESC LIMIT ?")
+        snippet_sql = (f"SELECT snippet(fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) FROM fts "
+                       "WHERE fts MATCH ? AND rowid = ?")
         conn = self._connect_ro()
         try:
             try:
@@ -219,12 +243,15 @@ class SearchIndex:
                     raise InputError(f"the search QUERY {query!r} has no words to search for") from None
                 params[0] = " ".join(f'"{word}"' for word in words)
                 rows = conn.execute(sql, [*params, limit]).fetchall()
+            hits = []
+            for rowid, post, name, at, title, latest, rank in rows:
+                snippet = conn.execute(snippet_sql, (params[0], rowid)).fetchone()[0] or ""
+                hits.append(Hit(post, name, at, title, " ".join(snippet.split()), bool(latest), rank))
         except sqlite3.DatabaseError as exc:
             raise _unreadable(self.path, exc) from None
         finally:
             conn.close()
-        return [Hit(post, name, at, title, " ".join(snippet.split()), bool(latest), rank)
-                for post, name, at, title, snippet, latest, rank in rows]
+        return hits
 
     def check(self) -> list[str]:
         """How the index disagrees with the snapshots, one line each; [] when it agrees or does not exist."""
