@@ -68,14 +68,16 @@ def test_filters(indexed, options, refs):
     assert [line.split("@")[0] for line in result.stdout.splitlines()] == refs
 
 
-def test_json_is_one_object_per_line(indexed):
+def test_json_is_one_array(indexed):
     result = search(indexed.root, "geneva", "--json")
-    assert [json.loads(line) for line in result.stdout.splitlines()] == [{
+    assert json.loads(result.stdout) == [{
         "ref": "example.com/posts/7", "version_id": indexed.post_v2.name, "captured_at": "2024-05-03T10:00:00Z",
         "title": "Treaty talks resume", "snippet": "The talks resumed in Geneva, archived.",
         "highlighted": "The talks resumed in **Geneva**, archived.", "latest": True,
-        "rank": json.loads(result.stdout)["rank"]}]
-    assert json.loads(result.stdout)["rank"] < 0  # bm25: lower is better
+        "rank": json.loads(result.stdout)[0]["rank"]}]
+    assert json.loads(result.stdout)[0]["rank"] < 0  # bm25: lower is better
+    assert (search(indexed.root, "nothingmatches", "--json").stdout, search(indexed.root, "x", "--json").exit_code) \
+        == ("[]\n", 1)
 
 
 def test_colour_marks_matches_when_asked(indexed):

@@ -33,7 +33,7 @@ def _existing(archive_dir: Path) -> Archive:
 @click.option("--all-versions", is_flag=True, help="Search every version, not only each post's latest.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True,
               help="At most this many results.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per result per line (JSON Lines).")
+@click.option("--json", "as_json", is_flag=True, help="The results as one JSON array, for scripts.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches in colour (auto: when stdout is a terminal and NO_COLOR is not set); "
                    "otherwise matches are marked **like this**.")
@@ -58,13 +58,13 @@ def search_cmd(query: str, archive_dir: Path, site: str | None, type_: str | Non
                                        limit=limit)
     use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     start, end = (BOLD_RED, RESET) if use_color else ("**", "**")
+    if as_json:
+        click.echo(json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2))
+        return 0 if hits else 1
     for hit in hits:
-        if as_json:
-            click.echo(json.dumps(hit.to_json(), ensure_ascii=False))
-        else:
-            snippet = hit.snippet.replace(HIT_START, start).replace(HIT_END, end)
-            fields = [f"{hit.ref}@{hit.version_id}", hit.captured_at, " ".join(hit.title.split()), snippet]
-            click.echo("\t".join(fields), color=use_color)
+        snippet = hit.snippet.replace(HIT_START, start).replace(HIT_END, end)
+        fields = [f"{hit.ref}@{hit.version_id}", hit.captured_at, " ".join(hit.title.split()), snippet]
+        click.echo("\t".join(fields), color=use_color)
     return 0 if hits else 1
 
 
