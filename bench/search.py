@@ -1,6 +1,6 @@
 """Benchmark: the search index (`wparchive index`, `wparchive search`) on synthetic archives.
 
-    python bench/search.py [--sizes 10000,100000] [--versions-per-post 10] [--tmp DIR] [--keep]
+    python bench/search.py [--sizes 10000,100000] [--versions-per-post 10] [--tmp DIR] [--keep [--reuse]]
 
 For each N in --sizes, an archive of N versions (N / versions-per-post posts, each edited a few words at a
 time between versions; ~2 KB of prose per version, Zipf-distributed words as in bench/diff.py) is made
@@ -112,6 +112,8 @@ def main() -> None:
     parser.add_argument("--versions-per-post", type=int, default=10)
     parser.add_argument("--tmp", help="where to make the archives (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the archives")
+    parser.add_argument("--reuse", action="store_true", help="use the archives kept in --tmp by an earlier --keep "
+                        "run as they are (the 200 captures added by that run included)")
     args = parser.parse_args()
     base = Path(args.tmp or tempfile.mkdtemp(prefix="wparchive-bench-search-"))
     print(f"python {sys.version.split()[0]}, sqlite {__import__('sqlite3').sqlite_version}, "
@@ -122,8 +124,11 @@ def main() -> None:
     try:
         for n in (int(x) for x in args.sizes.split(",")):
             root = base / f"archive-{n}"
-            shutil.rmtree(root, ignore_errors=True)
-            _, gen_s, _ = timed(lambda root=root, n=n: generate(root, n, args.versions_per_post))
+            if args.reuse and root.is_dir():
+                gen_s = float("nan")
+            else:
+                shutil.rmtree(root, ignore_errors=True)
+                _, gen_s, _ = timed(lambda root=root, n=n: generate(root, n, args.versions_per_post))
             index = SearchIndex(Archive(root))
             _, build_s, build_cpu = timed(lambda index=index: index.sync(rebuild=True))
             # Per-capture updates, as `archive` makes them: the listener's own time.

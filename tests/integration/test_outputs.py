@@ -105,3 +105,14 @@ def test_html_diff_of_the_real_edit(edited, tmp_path):
     assert f"<ins>The ferry{TOKEN} crossed the bay at dawn.</ins>" in loaded.dom
     assert f'<a href="{post["link"]}"' not in loaded.dom  # the source is the REST URL archived from
     assert loaded.dom.count(f'<a href="{edited[2]}" rel="noreferrer">') == 2
+
+
+def test_a_whole_site_run_indexes_as_it_goes(edited, wordpress, tmp_path):
+    _, ref, _, post = edited
+    archive = tmp_path / "site-archive"
+    result = run(archive, "archive", "--site", wordpress.url, "--all", "--quiet")
+    assert result.exit_code == 0, result.output
+    found = run(archive, "search", f"ferry{TOKEN}", "--json")
+    assert [(hit["ref"], hit["title"]) for hit in json.loads(found.stdout)] == [
+        (ref, f"Harbour report {TOKEN}, updated")]
+    assert run(archive, "verify").stdout.endswith(" 0 problems\n")

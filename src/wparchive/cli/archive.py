@@ -68,7 +68,6 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
-    index = attach(archive)  # the search index follows every capture of this run
     if all_:
         if targets:
             raise click.UsageError("--all archives the whole --site; give no TARGET with it")
@@ -81,6 +80,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if revisions and not user:
         raise InputError("--revisions needs credentials (WordPress shows revisions only to editors): "
                          "add --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
+    index = attach(archive)  # the search index follows every capture of this run
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         if all_:

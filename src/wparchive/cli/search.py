@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -85,6 +86,8 @@ def index_cmd(archive_dir: Path, rebuild: bool, lock_timeout: float) -> int:
         wparchive index
         wparchive index --rebuild --archive /srv/wp-archive
     """
+    if not math.isfinite(lock_timeout):
+        raise click.UsageError("--lock-timeout takes a finite number of seconds")
     archive = _existing(archive_dir)
     archive.lock_timeout = lock_timeout
     index = SearchIndex(archive)

@@ -26,6 +26,8 @@ INDEX_SCHEMA = "1"
 HIT_START, HIT_END = "\x02", "\x03"  # snippet() markers; clean text never holds control characters
 BUSY_MS = 30_000
 
+# Two tables: `docs` (small rows: what a search filters and shows) and `texts` (the text FTS5 indexes and
+# snippets are cut from), so that filtering thousands of matches never reads the texts.
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -37,19 +39,22 @@ CREATE TABLE IF NOT EXISTS docs (
     name TEXT NOT NULL,               -- the version id (snapshot folder name)
     captured_at TEXT NOT NULL,
     title TEXT NOT NULL,
-    body TEXT NOT NULL,
     text_sha256 TEXT NOT NULL,        -- post.txt's sha256 from snapshot.json: what `verify` compares
     latest INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS docs_post ON docs (post, name);
+CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
-    title, body, content='docs', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+    title, body, content='texts', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS docs_ai AFTER INSERT ON docs BEGIN
+CREATE TRIGGER IF NOT EXISTS texts_ai AFTER INSERT ON texts BEGIN
     INSERT INTO fts (rowid, title, body) VALUES (new.id, new.title, new.body);
 END;
-CREATE TRIGGER IF NOT EXISTS docs_ad AFTER DELETE ON docs BEGIN
+CREATE TRIGGER IF NOT EXISTS texts_ad AFTER DELETE ON texts BEGIN
     INSERT INTO fts (fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER IF NOT EXISTS docs_ad AFTER DELETE ON docs BEGIN
+    DELETE FROM texts WHERE id = old.id;
 END;
 """
 
@@ -84,8 +89,15 @@ def _row(snapshot: Snapshot) -> tuple[Any, ...]:
             str(meta.get("captured_at") or ""), str(meta.get("title") or ""), body, str(entry.get("sha256") or ""))
 
 
-_INSERT = ("INSERT INTO docs (path, post, host, rest_base, name, captured_at, title, body, text_sha256) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+def _insert(conn: sqlite3.Connection, snapshot: Snapshot) -> None:
+    """Index one snapshot (`latest` is set afterwards, by _MARK_LATEST)."""
+    path, post, host, rest_base, name, captured_at, title, body, sha = _row(snapshot)
+    rowid = conn.execute("INSERT INTO docs (path, post, host, rest_base, name, captured_at, title, text_sha256) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (path, post, host, rest_base, name, captured_at, title,
+                                                             sha)).lastrowid
+    conn.execute("INSERT INTO texts (id, title, body) VALUES (?, ?, ?)", (rowid, title, body))
+
+
 _MARK_LATEST = ("UPDATE docs SET latest = (name = (SELECT max(d.name) FROM docs d WHERE d.post = docs.post)) "
                 "WHERE post = ?")
 
@@ -146,7 +158,7 @@ class SearchIndex:
             for snapshot in _on_disk(self.archive):
                 path = f"{snapshot.key.ref}/{snapshot.name}"
                 if indexed.pop(path, None) is None:
-                    conn.execute(_INSERT, _row(snapshot))
+                    _insert(conn, snapshot)
                     touched.add(snapshot.key.ref)
                     added += 1
             for path, rowid in indexed.items():
@@ -176,7 +188,7 @@ class SearchIndex:
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM docs WHERE path = ?", (f"{snapshot.key.ref}/{snapshot.name}",))
-            conn.execute(_INSERT, _row(snapshot))
+            _insert(conn, snapshot)
             conn.execute(_MARK_LATEST, (snapshot.key.ref,))
             conn.execute("COMMIT")
         except BaseException:
