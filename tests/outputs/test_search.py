@@ -215,3 +215,16 @@ def test_an_index_that_cannot_be_written_never_loses_a_capture(tmp_path, caplog)
         f"the search index {archive.index_path} was not updated"]
     assert run("index", "--archive", str(built.root), "--rebuild").exit_code == 0
     assert search(built.root, "kept").stdout.startswith("example.com/posts/14@")
+
+
+def test_an_index_of_another_schema_asks_for_a_rebuild(indexed):
+    conn = sqlite3.connect(indexed.archive.index_path)
+    conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+    result = search(indexed.root, "treaty")
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {indexed.archive.index_path}: the search index is unreadable (made by another version of "
+           "wparchive: schema 0); run 'wparchive index --rebuild'\n")
+    assert run("index", "--archive", str(indexed.root), "--rebuild").exit_code == 0
+    assert search(indexed.root, "treaty").exit_code == 0

@@ -69,7 +69,7 @@ def _connect_rw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _unreadable(path: Path, exc: Exception) -> InputError:
+def _unreadable(path: Path, exc: Exception | str) -> InputError:
     return InputError(f"{path}: the search index is unreadable ({exc}); run 'wparchive index --rebuild'")
 
 
@@ -218,9 +218,12 @@ class SearchIndex:
             raise InputError(f"{self.archive.root} has no search index yet; run 'wparchive index' to build it")
         try:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_MS / 1000)
-            conn.execute("SELECT count(*) FROM docs").fetchone()
+            schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise _unreadable(self.path, exc) from None
+        if schema != (INDEX_SCHEMA,):
+            conn.close()
+            raise _unreadable(self.path, f"made by another version of wparchive: schema {schema and schema[0]}")
         return conn
 
     def search(self, query: str, *, site: str | None = None, type_: str | None = None, since: str | None = None,
