@@ -775,6 +775,17 @@ def test_no_retries(tmp_path, web, slept):
     assert (result.exit_code, len(web.calls), slept) == (3, 1, [])
 
 
+def test_response_headers_are_recorded_without_cookies_or_nonces(tmp_path, web):
+    add(web, REST, POST_BODY, headers=[("Set-Cookie", "wordpress_logged_in=secret1; path=/"), ("X-WP-Nonce", "secret2"),
+                                       ("X-Robots-Tag", "noindex"), ("Set-Cookie", "other=secret3")])
+    assert_ok(capture(tmp_path, REST), f"new {KEY} v1")
+    [snap] = snapshots(tmp_path)
+    meta = json.loads((snap / "snapshot.json").read_text())
+    assert meta["source"]["response_headers"] == [["Content-Type", "application/json; charset=UTF-8"],
+                                                  ["X-Robots-Tag", "noindex"]]
+    assert not any(b"secret" in path.read_bytes() for path in files_under(tmp_path / "archive"))
+
+
 def test_user_agent_and_politeness_delay(tmp_path, web, slept):
     front(web, PERMALINK, headers=[("Link", LINK_ALT)])
     add(web, REST, POST_BODY)
