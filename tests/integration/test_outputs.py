@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.outputs.browser import load
 from tests.outputs.test_export import replay_with_pywb
+from wparchive.archive.store import Archive, PostKey
 from wparchive.cli import cli
 
 TOKEN = uuid.uuid4().hex[:8]
@@ -35,6 +37,9 @@ def edited(wordpress, tmp_path_factory):
                                  slug=f"harbour-{TOKEN}")
     rest = f"{wordpress.url}/wp-json/wp/v2/posts/{post['id']}"
     assert run(archive, "archive", rest).exit_code == 0
+    # The edit in a later second than the save before it (WordPress's modified_gmt has seconds), and the
+    # second capture too: versions one second apart are what a replay by timestamp can tell apart.
+    time.sleep(1.1)
     wordpress.update_post(post["id"], title=f"Harbour report {TOKEN}, updated",
                           content=f"<p>The ferry{TOKEN} crossed the bay at dawn.</p>")
     assert run(archive, "archive", rest).exit_code == 0
@@ -43,7 +48,9 @@ def edited(wordpress, tmp_path_factory):
 
 
 def versions(archive: Path, ref: str) -> list[Path]:
-    return sorted((archive / ref).iterdir())
+    """The post's snapshot folders in the archive's order (two captured in one second: by sequence)."""
+    host, base, ident = ref.split("/")
+    return [s.path for s in Archive(archive).versions(PostKey(host, base, int(ident)))]
 
 
 def test_search_finds_what_the_site_said_then_and_now(edited):

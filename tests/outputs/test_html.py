@@ -75,7 +75,7 @@ def test_hostile_text_stays_text(tmp_path):
 
 def test_timeline_page_chart_links_and_no_network(built, tmp_path):
     capture(built.archive, wp_post(2, "About us", "<p>We now write about treaties, talks and more.</p>",
-                                   type_="page"), day(5), rest_base="pages")
+                                   type_="page", modified="2024-05-05T09:00:00"), day(5), rest_base="pages")
     out = tmp_path / "history"
     result = run("log", "--archive", str(built.root), "example.com", "--html", "-o", str(out))
     assert (result.exit_code, result.stdout) == (0, f"{out / 'index.html'}\n")
@@ -93,7 +93,8 @@ def test_timeline_page_chart_links_and_no_network(built, tmp_path):
     first = load(out / links[0][0], tmp_path / "chromium-diff")
     assert first.requests == []
     assert (marked(first.dom, "del"), marked(first.dom, "ins")) == (
-        ["treaties", "talks."], ["now", "treaties, talks", "more."])  # as `diff --words`
+        ["2024-04-01T08:00:00", "treaties", "talks."],  # modified_gmt, then the words as `diff --words`
+        ["2024-05-05T09:00:00", "now", "treaties, talks", "more."])
     # The chart renders: the bars' colours are on the screen.
     pixels = screenshot(out / "index.html", tmp_path / "shot")
     colours = {pixel for row in pixels for pixel in row}

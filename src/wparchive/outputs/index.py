@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wparchive.archive.store import Archive, Snapshot, host_folder
+from wparchive.archive.store import Archive, PostKey, Snapshot, host_folder
 from wparchive.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def _row(snapshot: Snapshot) -> tuple[Any, ...]:
 
 
 def _insert(conn: sqlite3.Connection, snapshot: Snapshot) -> None:
-    """Index one snapshot (`latest` is set afterwards, by _MARK_LATEST)."""
+    """Index one snapshot (`latest` is set afterwards, by _mark_latest)."""
     path, post, host, rest_base, name, captured_at, title, body, sha = _row(snapshot)
     rowid = conn.execute("INSERT INTO docs (path, post, host, rest_base, name, captured_at, title, text_sha256) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (path, post, host, rest_base, name, captured_at, title,
@@ -98,8 +98,13 @@ def _insert(conn: sqlite3.Connection, snapshot: Snapshot) -> None:
     conn.execute("INSERT INTO texts (id, title, body) VALUES (?, ?, ?)", (rowid, title, body))
 
 
-_MARK_LATEST = ("UPDATE docs SET latest = (name = (SELECT max(d.name) FROM docs d WHERE d.post = docs.post)) "
-                "WHERE post = ?")
+def _mark_latest(conn: sqlite3.Connection, archive: Archive, ref: str) -> None:
+    """Flag the post's latest version, in the archive's own order (versions of one second are ordered by
+    their `sequence`, not by their names)."""
+    host, rest_base, ident = ref.split("/")
+    versions = archive.versions(PostKey(host, rest_base, int(ident)))
+    latest = versions[-1].name if versions else ""
+    conn.execute("UPDATE docs SET latest = (name = ?) WHERE post = ?", (latest, ref))
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,7 @@ class SearchIndex:
                 conn.execute("DELETE FROM docs WHERE id = ?", (rowid,))
                 touched.add(path.rsplit("/", 1)[0])
             for post in touched:
-                conn.execute(_MARK_LATEST, (post,))
+                _mark_latest(conn, self.archive, post)
             total = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
             conn.execute("COMMIT")
             if rebuild:
@@ -189,7 +194,7 @@ class SearchIndex:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM docs WHERE path = ?", (f"{snapshot.key.ref}/{snapshot.name}",))
             _insert(conn, snapshot)
-            conn.execute(_MARK_LATEST, (snapshot.key.ref,))
+            _mark_latest(conn, self.archive, snapshot.key.ref)
             conn.execute("COMMIT")
         except BaseException:
             self.close()

@@ -104,7 +104,7 @@ def site_timeline(archive: Archive, host: str, since: str | None = None, until: 
             stamp = snapshot.name[:16]
             if stamp >= low[:16] and (high is None or stamp <= high):
                 names.append((stamp, key.ref, snapshot.version, key))
-    names.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    names.sort(key=lambda item: (item[0], item[1], item[2]), reverse=True)  # in one second: by version
     for _, _, version, key in names:
         versions = archive.versions(key)
         if version > len(versions):  # removed since the listing: skip rather than fail
