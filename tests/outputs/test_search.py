@@ -228,3 +228,17 @@ def test_an_index_of_another_schema_asks_for_a_rebuild(indexed):
            "wparchive: schema 0); run 'wparchive index --rebuild'\n")
     assert run("index", "--archive", str(indexed.root), "--rebuild").exit_code == 0
     assert search(indexed.root, "treaty").exit_code == 0
+
+
+def test_two_versions_in_one_second_latest_is_the_later_one(tmp_path):
+    archive = Archive(tmp_path / "archive")
+    attach(archive).close()
+    # Names order these two by hash; the archive orders them by capture (sequence), and so must search and log.
+    first = capture(archive, wp_post(20, "Same second", "<p>Zebra two.</p>"), day(9))
+    second = capture(archive, wp_post(20, "Same second", "<p>Zebra one.</p>", modified="2024-05-09T10:00:00"), day(9))
+    assert first.name > second.name  # so name order would get it wrong
+    assert [s.name for s in archive.versions(first.key)] == [first.name, second.name]
+    result = search(tmp_path / "archive", "zebra")
+    assert result.stdout.split("\t")[0] == f"example.com/posts/20@{second.name}"
+    log = run("log", "--archive", str(tmp_path / "archive"), "example.com").stdout
+    assert [line.split("\t")[2] for line in log.splitlines()] == ["@2", "@1"]
