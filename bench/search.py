@@ -62,7 +62,7 @@ def generate(root: Path, versions: int, per_post: int, seed: int = 1) -> None:
     os.fsync = lambda fd: None  # type: ignore[assignment]
     store.fsync_dir = lambda path: None  # type: ignore[assignment]
     try:
-        with archive.lock():
+        with archive.lock("bench.example"):
             for p in range(versions // per_post):
                 title = " ".join(prose.phrase(5)).capitalize()
                 paragraphs = [prose.paragraph() for _ in range(3)]

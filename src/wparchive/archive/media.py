@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from wparchive.archive.store import Archive, Problem, Snapshot, sha256
+from wparchive.archive.store import MEDIA_ROOT, Archive, Problem, Snapshot, sha256
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import atomic_write, fsync_dir
 from wparchive.model import Post
-from wparchive.render.parse import autop, parse_html
+from wparchive.render.autop import render_raw
+from wparchive.render.parse import parse_html
 from wparchive.sources.discover import ApiRoot
 from wparchive.sources.media import download
 from wparchive.sources.rest import Client, parse_json
@@ -64,7 +65,7 @@ def _largest_srcset(value: str) -> str | None:
 
 def media_urls(post: Post, base_url: str) -> list[str]:
     """Media URLs a post uses, in document order, each once (absolute, without fragments)."""
-    html = autop(post.content_html) if post.content_is_raw else post.content_html
+    html = render_raw(post.content_html) if post.content_is_raw else post.content_html
     found: list[str] = []
     if html.strip():
         root = parse_html(html)
@@ -188,7 +189,8 @@ def archive_media(archive: Archive, client: Client, api: ApiRoot | None, snapsho
     store = store or MediaStore(archive)
     hosts = list(hosts)
     entries: dict[str, Any] = {}
-    with archive.lock():
+    # The post's site for its list, then the store shared by every site (always in this order).
+    with archive.lock(snapshot.key.host), archive.lock(MEDIA_ROOT):
         index = store.index()
         for url in urls:
             if not allowed(url, site_url, hosts):

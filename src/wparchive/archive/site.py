@@ -106,7 +106,7 @@ class SiteArchiver:
         api = self.locator.api_root(self.site)
         bases = self.locator.rest_bases(api) if types == "all" else [rest_base_for(types)]
         try:
-            with self.archive.lock():
+            with self.archive.lock(host_folder(self.site)):
                 for base in bases:
                     self._run_type(api, base, since, full, revisions, autosaves)
         except KeyboardInterrupt:

@@ -46,7 +46,7 @@ from wparchive.render.document import CONVERTER, content_hash, metadata, render_
 SCHEMA = 1
 FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
-LOCK_NAME = ".lock"
+LOCKS_FOLDER = ".locks"  # one lock file per site folder
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
 COMMENTS_DIR = "comments"  # a post's comments, versioned apart from it: <post>/comments/<snapshot>/
 COMMENT_FILES = ("comments.json", "comments.txt")
@@ -88,25 +88,35 @@ class Archive:
     def __init__(self, root: Path | str, lock_timeout: float = 30.0) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
-        self._lock_depth = 0
-        self._lock_file: Any = None
+        self._held: dict[str, tuple[Any, int]] = {}  # host folder -> (open lock file, depth)
         # Called with each new snapshot once it is in place (still under the lock). Later stages hook in
         # here (the search index) without the archive importing them; a listener's failure is its own.
         self.listeners: list[Callable[[Snapshot], None]] = []
 
     # -- locking ---------------------------------------------------------------------------
+    def lock_path(self, host: str) -> Path:
+        """The lock file of one site's folder (`.locks/<host>.lock`, beside the sites), or of the media
+        store that every site shares (`.locks/.media.lock`)."""
+        name = host if host == MEDIA_ROOT else safe_name(host, "unknown-host")  # the shared media store's lock
+        return self.root / LOCKS_FOLDER / f"{name}.lock"
+
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the archive's write lock; waits up to `lock_timeout` seconds for another process."""
-        if self._lock_depth:
-            self._lock_depth += 1
+    def lock(self, host: str) -> Iterator[None]:
+        """Hold the write lock of one site's folder (`host` as `host_folder` names it); waits up to
+        `lock_timeout` seconds for another process. Locks are per site, so processes archiving
+        different sites into one archive run side by side; the same site has one writer at a time."""
+        held = self._held.get(host)
+        if held:
+            self._held[host] = (held[0], held[1] + 1)
             try:
                 yield
             finally:
-                self._lock_depth -= 1
+                f, depth = self._held[host]
+                self._held[host] = (f, depth - 1)
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        f = open(self.root / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the with-block
+        path = self.lock_path(host)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path, "a+b")  # noqa: SIM115 - held for the with-block
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -116,14 +126,14 @@ class Archive:
                 if time.monotonic() >= deadline:
                     f.close()
                     raise LockedError(
-                        f"another wparchive process is writing to {self.root} (waited "
+                        f"another wparchive process is writing {host} in {self.root} (waited "
                         f"{self.lock_timeout:g}s for its lock); try again when it has finished") from None
                 time.sleep(0.1)
-        self._lock_file, self._lock_depth = f, 1
+        self._held[host] = (f, 1)
         try:
             yield
         finally:
-            self._lock_depth = 0
+            del self._held[host]
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
             f.close()
 
@@ -170,7 +180,7 @@ class Archive:
         raw, redacted = redact_secrets(raw)
         if redacted:
             source = replace(source, redacted=tuple(redacted))
-        with self.lock():
+        with self.lock(key.host):
             post_dir = self.post_dir(key)
             post_dir.mkdir(parents=True, exist_ok=True)
             self._remove_stale_temporaries(post_dir)

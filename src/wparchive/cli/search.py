@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -72,9 +71,7 @@ def search_cmd(query: str, archive_dir: Path, site: str | None, type_: str | Non
 @click.command("index")
 @archive_option
 @click.option("--rebuild", is_flag=True, help="Drop the index and build it again from the snapshots.")
-@click.option("--lock-timeout", type=float, default=30.0, show_default=True,
-              help="Seconds to wait for another wparchive writing the same archive.")
-def index_cmd(archive_dir: Path, rebuild: bool, lock_timeout: float) -> int:
+def index_cmd(archive_dir: Path, rebuild: bool) -> int:
     """Bring the search index (ARCHIVE/.index.sqlite) up to date with the snapshots, or rebuild it.
 
     `archive` keeps the index up to date as it captures; this is for an archive made or changed
@@ -86,13 +83,9 @@ def index_cmd(archive_dir: Path, rebuild: bool, lock_timeout: float) -> int:
         wparchive index
         wparchive index --rebuild --archive /srv/wp-archive
     """
-    if not math.isfinite(lock_timeout):
-        raise click.UsageError("--lock-timeout takes a finite number of seconds")
     archive = _existing(archive_dir)
-    archive.lock_timeout = lock_timeout
     index = SearchIndex(archive)
-    with archive.lock():
-        result = index.sync(rebuild=rebuild)
+    result = index.sync(rebuild=rebuild)  # beside running captures: SQLite keeps one writer at a time
     click.echo(f"{result.indexed} versions indexed ({result.added} added, {result.removed} removed) "
                f"in {index.path}")
     return 0

@@ -145,7 +145,8 @@ class SearchIndex:
         self._writer: sqlite3.Connection | None = None
         self._writer_inode: int | None = None
 
-    # -- writing (callers hold the archive's lock, so only one process writes at a time) --------------
+    # -- writing: SQLite's own lock (BEGIN IMMEDIATE, waiting up to BUSY_MS) keeps one writer at a time, also
+    # across processes archiving different sites (each holds only its own site's lock) -----------------
     def sync(self, rebuild: bool = False) -> SyncResult:
         """Bring the index in line with the snapshots: add what is missing, drop what is gone.
         With `rebuild`, start from an empty index (a damaged index file is replaced)."""
@@ -315,8 +316,7 @@ def attach(archive: Archive) -> SearchIndex:
     state = {"broken": False}
     if archive.root.is_dir() and not index.path.exists():
         try:
-            with archive.lock():
-                index.sync()
+            index.sync()
         except (sqlite3.DatabaseError, InputError, OSError) as exc:
             log.warning("the search index %s could not be built (%s); run 'wparchive index --rebuild'",
                         index.path, exc)
