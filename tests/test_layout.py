@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "wparchive"
 
 # Order of the stages; a module may import from its own stage and the ones before it.
-STAGES = ["foundation", "sources", "render", "archive", "diff", "cli"]
+STAGES = ["foundation", "sources", "render", "archive", "diff", "outputs", "cli"]
 FOUNDATION = {"wparchive", "wparchive.errors", "wparchive.fsutil", "wparchive.model", "wparchive.parallel",
               "wparchive.__main__"}
 

@@ -211,6 +211,8 @@ class Source:
     etag: str | None = None
     last_modified: str | None = None
     redacted: tuple[str, ...] = ()  # response fields blanked before storing (a post's password)
+    # The response headers as WordPress sent them, in order ((name, value) pairs; no cookies): for WARC.
+    headers: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
@@ -222,6 +224,8 @@ class Source:
                    last_modified=self.last_modified)
         if self.redacted:
             out["redacted"] = list(self.redacted)
+        if self.headers:
+            out["response_headers"] = [list(pair) for pair in self.headers]
         return out
 
     @property

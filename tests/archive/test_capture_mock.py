@@ -600,7 +600,7 @@ def test_protected_post_with_password_is_never_stored(tmp_path, web, monkeypatch
     assert_ok(result, new(tmp_path))
     assert parse_qs(urlsplit(urls(web)[0]).query) == {"_embed": ["author,wp:term"], "password": [secret]}
     files = files_under(tmp_path / "archive")
-    assert len(files) == 5  # the site's lock file and one snapshot's four files
+    assert len(files) == 6  # the site's lock file, the search index and one snapshot's four files
     assert tmp_path / "archive/.locks/example.com.lock" in files
     assert not any(secret.encode() in path.read_bytes() or secret in str(path) for path in files)
     [snap] = snapshots(tmp_path)
@@ -800,6 +800,18 @@ def test_no_retries(tmp_path, web, slept):
     assert (result.exit_code, len(web.calls), slept) == (3, 1, [])
 
 
+def test_response_headers_are_recorded_without_cookies_or_nonces(tmp_path, web):
+    add(web, REST, POST_BODY, headers=[("Set-Cookie", "wordpress_logged_in=secret1; path=/"), ("X-WP-Nonce", "secret2"),
+                                       ("X-Robots-Tag", "noindex"), ("Set-Cookie", "other=secret3")])
+    result = capture(tmp_path, REST)
+    assert_ok(result, new(tmp_path))
+    [snap] = snapshots(tmp_path)
+    meta = json.loads((snap / "snapshot.json").read_text())
+    assert meta["source"]["response_headers"] == [["Content-Type", "application/json; charset=UTF-8"],
+                                                  ["X-Robots-Tag", "noindex"]]
+    assert not any(b"secret" in path.read_bytes() for path in files_under(tmp_path / "archive"))
+
+
 def test_user_agent_and_politeness_delay(tmp_path, web, slept):
     front(web, PERMALINK, headers=[("Link", LINK_ALT)])
     add(web, REST, POST_BODY)
@@ -828,7 +840,10 @@ def test_snapshot_files_and_metadata(tmp_path, web, monkeypatch):
     assert {k: meta[k] for k in design_keys - {"content_hash", "converter", "files"}} == {
         "schema": 1, "wparchive": __version__, "captured_at": "2026-11-29T10:00:05Z",
         "source": {"kind": "api", "url": REST, "api_url": f"{REST}?_embed=author,wp:term", "http_status": 200,
-                   "etag": '"abc123"', "last_modified": "Tue, 02 Jan 2024 07:00:00 GMT"},
+                   "etag": '"abc123"', "last_modified": "Tue, 02 Jan 2024 07:00:00 GMT",
+                   # every header WordPress sent, in order (for WARC export), none that may hold a secret
+                   "response_headers": [["Content-Type", "application/json; charset=UTF-8"], ["ETag", '"abc123"'],
+                                        ["Last-Modified", "Tue, 02 Jan 2024 07:00:00 GMT"], ["X-WP-Total", "1"]]},
         "id": 7660, "type": "post", "slug": "hello-archive", "link": PERMALINK, "status": "publish",
         "title": "Hello – archive", "date_gmt": "2023-12-28T09:15:00", "modified_gmt": "2024-01-02T07:00:00",
         "author": "Ada Lovelace", "categories": ["News"], "tags": ["archiving", "WordPress"], "salvage": None}

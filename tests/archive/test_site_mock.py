@@ -286,7 +286,7 @@ def test_revisions_imported_oldest_first_skipping_autosaves_and_repeats(site, tm
     ]
     show = CliRunner().invoke(cli, ["show", "--archive", str(tmp_path / "a"), "example.com/posts/1@1"]).stdout
     assert show == "Post 1\n\nfirst draft\n"
-    assert "abcd" not in "".join(p.read_text() for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert b"abcd" not in b"".join(p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file())
 
 
 def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):

@@ -327,12 +327,12 @@ def test_edited_post_is_the_only_new_version(wordpress, site):
     assert params["modified_after"] == one_second_before(high_water)
     assert len(calls) == 3 + bool(failing)
 
-    # Only the new snapshot's files (and the state file) were written.
+    # Only the new snapshot's files (and the state file and the search index) were written.
     old, new = snapshots(site.archive, wordpress, target["id"])
     assert (new / "post.txt").read_text(encoding="utf-8") == f"Bulk {TOKEN} 010\n\nEdited body of {TOKEN}.\n"
     after = tree_state(site.archive, dirs=False)
     prefix = f"{host_of(wordpress)}/posts/{target['id']}/{new.name}/"
-    assert changed_paths(before, after) - {str(state_file.relative_to(site.archive))} == \
+    assert changed_paths(before, after) - {str(state_file.relative_to(site.archive)), ".index.sqlite"} == \
         {prefix + name for name in SNAPSHOT_FILES}
 
 

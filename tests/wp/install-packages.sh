@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the real-WordPress integration tests need:
-# WordPress, MariaDB and PHP (CLI only; we serve with `php -S`, never Apache).
+# WordPress, MariaDB and PHP (CLI only; we serve with `php -S`, never Apache),
+# and Chromium for the browser tests of the HTML pages.
 #
 # Idempotent: if every package is already installed it does nothing, so CI can
 # call it on every run. Must run as root (apt-get). Debian bookworm.
@@ -18,6 +19,8 @@ PACKAGES=(
     php-cli php-mysql php-xml php-mbstring php-curl php-gd
     # `show` pages through less on a terminal, as git does; tests/cli/test_output.py runs the real one.
     less
+    # Headless Chromium renders the HTML pages of `diff --html` and `log SITE --html` in tests/outputs.
+    chromium
 )
 
 # dpkg's own status is the cheapest reliable check ("install ok installed").

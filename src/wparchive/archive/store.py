@@ -20,7 +20,7 @@ import secrets
 import shutil
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -53,6 +53,7 @@ COMMENT_FILES = ("comments.json", "comments.txt")
 COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progress, one per site
 MEDIA_ROOT = ".media"  # the archive's media files by sha256 (archive/media.py), shared by every site
 MEDIA_LISTS = "media"  # <post>/media/<snapshot name>.json: the media one snapshot uses
+INDEX_NAME = ".index.sqlite"  # the search index (outputs/index.py): derived from the snapshots, rebuildable
 
 
 class LockedError(WparchiveError):
@@ -91,6 +92,9 @@ class Archive:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
         self._held: dict[str, tuple[Any, int]] = {}  # host folder -> (open lock file, depth)
+        # Called with each new snapshot once it is in place (still under the lock). Later stages hook in
+        # here (the search index) without the archive importing them; a listener's failure is its own.
+        self.listeners: list[Callable[[Snapshot], None]] = []
 
     # -- locking ---------------------------------------------------------------------------
     def lock_path(self, host: str) -> Path:
@@ -144,6 +148,11 @@ class Archive:
     def state_path(self, site_url: str, rest_base: str) -> Path:
         """Where whole-site runs keep their progress for one post type (`.state.json`)."""
         return self.type_folder(site_url, rest_base) / STATE_NAME
+
+    @property
+    def index_path(self) -> Path:
+        """Where the search index lives (with SQLite's -wal and -shm files beside it)."""
+        return self.root / INDEX_NAME
 
     def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
         """Where a post is filed. A live capture is filed under the site it was fetched from, never
@@ -217,7 +226,10 @@ class Archive:
             # Its place among the versions: after every version of its second and before (without
             # listing the folder again).
             version = sum(1 for s in existing if s.name[:16] <= stamp) + 1
-            return CaptureResult("new", Snapshot(key, post_dir / name, version), rendering=rendering)
+            snapshot = Snapshot(key, post_dir / name, version)
+            for listener in self.listeners:
+                listener(snapshot)
+            return CaptureResult("new", snapshot, rendering=rendering)
 
     def _write_snapshot(self, post_dir: Path, name: str, post: Post, source: Source, raw: bytes,
                         when: datetime, digest: str, salvage: dict[str, Any] | None,

@@ -20,6 +20,7 @@ from wparchive.cli.media import MediaRun, media_options, parse_size
 from wparchive.cli.options import archive_option, common_options, fail, is_quiet, make_client, network_options, warn
 from wparchive.cli.output import print_json
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, WparchiveError
+from wparchive.outputs.index import attach
 from wparchive.sources.discover import Locator
 
 
@@ -116,6 +117,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     max_size = parse_size(media_max_size)
     if (media_hosts or media_max_size != "50M") and not media:
         raise click.UsageError("--media-host and --media-max-size go with --media")
+    index = attach(archive)  # the search index follows every capture of this run
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         if all_:
@@ -144,6 +146,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
                                 keeper, skip_rendering, as_json)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        index.close()
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,

@@ -28,6 +28,8 @@ from wparchive.diff.sides import live_side, live_target, load_side, previous_and
 from wparchive.errors import (
     EXIT_DIFFERENT,
 )
+from wparchive.outputs.html import diff_page
+from wparchive.outputs.index import attach
 from wparchive.sources.discover import Locator
 
 
@@ -39,6 +41,7 @@ from wparchive.sources.discover import Locator
 @click.option("--meta", "meta_only", is_flag=True, help="Only the metadata fields that differ: field: old -> new.")
 @click.option("--stat", is_flag=True, help="Paragraphs and words added and removed.")
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object, for scripts.")
+@click.option("--html", "as_html", is_flag=True, help="One self-contained HTML page to share (words marked).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the output (auto: on a terminal, unless TERM=dumb or NO_COLOR is set).")
 @click.option("--ignore-whitespace", is_flag=True, help="Changes in whitespace only are not differences.")
@@ -49,7 +52,7 @@ from wparchive.sources.discover import Locator
 @network_options
 @common_options
 def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: bool, stat: bool, as_json: bool,
-             color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
+             as_html: bool, color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
              post_password: str | None, timeout: float, retries: int, delay: float,
              max_retry_wait: float, max_response_size: int, comments: bool = False) -> int:
     """Show what changed between two versions of a post; exit 0 when identical, 1 when not (like diff).
@@ -69,6 +72,7 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         wparchive diff example.com/posts/7660 --live --save
         wparchive diff monday-page.json tuesday-page.json --stat
         wparchive diff example.com/posts/7660 --comments
+        wparchive diff example.com/posts/7660@1 example.com/posts/7660@latest --html > change.html
     """
     archive = Archive(archive_dir)
     if comments and live:
@@ -87,7 +91,11 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         if save:
             # Recorded as archived from the same URL as the version compared against.
             origin = (snapshot.meta().get("source") or {}).get("url") or live_target(snapshot)
-            result = capture_fetched(archive, fetched, origin)
+            index = attach(archive)
+            try:
+                result = capture_fetched(archive, fetched, origin)
+            finally:
+                index.close()
             if not is_quiet():
                 click.echo(result.line, err=True)
     elif comments:
@@ -105,7 +113,9 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
     if is_quiet():  # as git diff --quiet and diff -q: the answer is the exit code
         return 0 if comparison.identical else EXIT_DIFFERENT
     use_color = color_wanted(color)
-    if as_json:
+    if as_html:
+        click.echo(diff_page(comparison), nl=False)
+    elif as_json:
         click.echo(json.dumps(to_json(comparison), ensure_ascii=False, indent=2))
     else:
         sections = []

@@ -9,16 +9,19 @@ import click
 from wparchive.archive.comments import comment_snapshot, verify_comments
 from wparchive.archive.history import LogEntry, list_posts, log_entries
 from wparchive.archive.media import local_markdown, verify_media
-from wparchive.archive.refs import resolve_post, resolve_snapshot, site_of, split_version
+from wparchive.archive.refs import resolve_post, resolve_snapshot, split_version
 from wparchive.archive.store import Archive
 from wparchive.cli import output
 from wparchive.cli.complete import complete_ref
 from wparchive.cli.options import archive_option, common_options, is_quiet
 from wparchive.cli.output import csv_text, page, print_json, table, tsv
+from wparchive.cli.timeline import log_site
 from wparchive.errors import (
     EXIT_DIFFERENT,
     InputError,
 )
+from wparchive.outputs.index import SearchIndex
+from wparchive.outputs.timeline import site_host
 
 
 def log_json(entry: LogEntry) -> dict[str, object]:
@@ -33,28 +36,47 @@ def log_json(entry: LogEntry) -> dict[str, object]:
 
 
 @click.command("log")
-@click.argument("ref", metavar="REF", shell_complete=complete_ref)
+@click.argument("ref", metavar="REF|SITE", shell_complete=complete_ref)
 @archive_option
-@click.option("--json", "as_json", is_flag=True, help="Print the versions as a JSON array, for scripts.")
+@click.option("--since", help="With SITE: only versions captured on or after this date (YYYY-MM-DD[THH:MM:SSZ]).")
+@click.option("--until", help="With SITE: only versions captured on or before this date (a day includes all of it).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the versions as a JSON array, for scripts (with SITE: one version per line).")
+@click.option("--html", "as_html", is_flag=True, help="With SITE: a self-contained HTML page with a chart.")
+@click.option("-o", "--output", "html_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With SITE --html: write index.html and the diff page of each change into this folder.")
 @common_options
-def log_cmd(ref: str, archive_dir: Path, as_json: bool) -> int:
-    """List the versions of one archived post, newest first.
+def log_cmd(ref: str, archive_dir: Path, since: str | None, until: str | None, as_json: bool, as_html: bool,
+            html_dir: Path | None) -> int:
+    """List the versions of one archived post, or of every post of a site, newest first.
 
     Columns: version, captured at, source, short content hash, what changed since the version
     before. REF is the URL the post was archived from (with or without https://), HOST/TYPE/ID,
     the post's ID when it is unique in the archive, or the post's folder.
+
+    SITE (a host such as example.com, or the site's URL) lists every version of every post of that
+    site: captured at, REF@VERSION-ID, @N, what changed, title. With --html, a page with a chart of
+    versions per day by kind of change and a table of the latest changes; with -o DIR as well, the
+    table links each change to its own HTML diff, written beside it.
 
     \b
     Example:
         wparchive log example.com/posts/7660
         wparchive log https://example.com/2024/05/some-post/
         wparchive log 7660 --json
+        wparchive log example.com --since 2026-11-01
+        wparchive log example.com --html -o example-history/
     """
     archive = Archive(archive_dir)
-    site = site_of(archive, ref)
-    if site is not None:
-        raise InputError(f"{ref} is a whole site ({site}); a site's timeline is not in this version of "
-                         "wparchive: give one post (HOST/TYPE/ID or its URL; 'wparchive ls' lists them)")
+    host = site_host(archive, ref)
+    if host is not None:
+        if html_dir is not None and not as_html:
+            raise click.UsageError("-o/--output goes with --html")
+        if as_json and as_html:
+            raise click.UsageError("choose one of --json and --html")
+        return log_site(archive, host, since, until, as_json, as_html, html_dir)
+    if since or until or as_html or html_dir:
+        raise click.UsageError("--since, --until, --html and -o go with a SITE (a host such as example.com)")
     key = resolve_post(archive, ref)
     entries = log_entries(archive, key)
     if as_json:
@@ -185,16 +207,21 @@ def verify_cmd(archive_dir: Path, as_json: bool) -> int:
     media_checked, media_problems = verify_media(archive)
     checked += comments_checked
     problems += comment_problems + media_problems
+    index_problems = SearchIndex(archive).check()
     if as_json:
-        print_json({"checked": checked, "media_files": media_checked, "ok": not problems, "problems": [
-            {"kind": p.kind, "path": _relative(p.path, archive.root), "detail": p.detail} for p in problems]})
-        return EXIT_DIFFERENT if problems else 0
+        print_json({"checked": checked, "media_files": media_checked, "ok": not (problems or index_problems),
+                    "problems": [{"kind": p.kind, "path": _relative(p.path, archive.root), "detail": p.detail}
+                                 for p in problems],
+                    "index_problems": index_problems})
+        return EXIT_DIFFERENT if problems or index_problems else 0
     for problem in problems:
         click.echo(problem.line(archive.root))
+    for line in index_problems:
+        click.echo(line)
     if not is_quiet():
         media = f", {media_checked} media files" if media_checked else ""
-        click.echo(f"{checked} snapshots{media} checked, {len(problems)} problems")
-    return EXIT_DIFFERENT if problems else 0
+        click.echo(f"{checked} snapshots{media} checked, {len(problems) + len(index_problems)} problems")
+    return EXIT_DIFFERENT if problems or index_problems else 0
 
 
 def _relative(path: Path, root: Path) -> str:

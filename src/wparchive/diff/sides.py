@@ -17,7 +17,7 @@ from wparchive.sources.dump import read_path
 
 
 def snapshot_side(snapshot: Snapshot) -> Side:
-    meta = snapshot.meta()
+    meta = dict(snapshot.meta(), version_id=snapshot.name)  # the stable id, for pages that cite the version
     where = f"{snapshot.key.ref}@{snapshot.version}" if snapshot.version else str(snapshot.path)
     try:
         markdown: str | None = snapshot.read_text("post.md")

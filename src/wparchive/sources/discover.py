@@ -67,6 +67,7 @@ class Fetched:
     with_credentials: bool = False  # pages render differently per visitor: captures compare like with like
     warnings: list[str] = field(default_factory=list)
     final_url: str | None = None  # where a permalink asked for was redirected to another page
+    header_list: tuple[tuple[str, str], ...] = ()  # every response header, in order, as sent (no cookies)
 
     def source(self, target: str | None = None) -> Source:
         """The source record: the URL asked for (else the post's link) and the REST URL fetched."""
@@ -76,7 +77,18 @@ class Fetched:
             url = redact_url(self.final_url)
         return Source("api", url=url, api_url=self.url, http_status=self.status,
                       etag=self.headers.get("ETag") or self.headers.get("Etag"),
-                      last_modified=self.headers.get("Last-Modified"))
+                      last_modified=self.headers.get("Last-Modified"), headers=self.header_list)
+
+
+# Never stored: a cookie or nonce may be a session credential.
+_SECRET_HEADERS = {"set-cookie", "set-cookie2", "x-wp-nonce", "authorization", "www-authenticate"}
+
+
+def kept_headers(response: requests.Response) -> tuple[tuple[str, str], ...]:
+    """The response's headers in the order sent (repeated ones kept apart), without any that may hold a secret."""
+    raw = getattr(response.raw, "headers", None)
+    pairs = list(raw.items()) if raw is not None and hasattr(raw, "items") else list(response.headers.items())
+    return tuple((str(k), str(v)) for k, v in pairs if str(k).lower() not in _SECRET_HEADERS)
 
 
 def rest_base_for(type_: str) -> str:
@@ -198,7 +210,8 @@ class Locator:
         post = self.complete_terms(api, post)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
-                       site=_origin(api.root), with_credentials=self.client.credentials is not None)
+                       site=_origin(api.root), with_credentials=self.client.credentials is not None,
+                       header_list=kept_headers(response))
 
     def complete_terms(self, api: ApiRoot, post: Post) -> Post:
         """`post` with the names of terms that `_embed` left as IDs (it embeds at most 10 per taxonomy).
