@@ -15,6 +15,7 @@ from wparchive.errors import (
     EXIT_USAGE,
     WparchiveError,
 )
+from wparchive.render.engine import RENDERER, WHY_NOT_COMPILED
 from wparchive.sources.rest import REDACT
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -61,7 +62,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="wparchive")
+@click.version_option(__version__, "--version", prog_name="wparchive",
+                      message=f"%(prog)s %(version)s (renderer: {RENDERER})")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (repeat for more).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and HTTP debugging on stderr.")
 def cli(verbose: int, debug: bool) -> None:
@@ -79,3 +81,6 @@ def cli(verbose: int, debug: bool) -> None:
         handler.addFilter(REDACT)
     # urllib3 reports each retry as a warning; that is detail, shown with -v.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
+    # Which renderer converts: a pure-Python install (no C compiler at `pip install`) is slower.
+    logging.info("renderer: %s%s", RENDERER,
+                 f" (the compiled one was not built or not loaded: {WHY_NOT_COMPILED})" if WHY_NOT_COMPILED else "")

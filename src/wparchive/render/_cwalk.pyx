@@ -65,3 +65,66 @@ def walk(_Element root not None, walker, frozenset plain not None):
                 c_node = child
                 break
             c_node = c_node.parent
+
+
+# -- whitespace collapse and the final scan: `blocks.collapse` and `blocks.clean_breaks` as C loops ----
+# Both are called on every block; in Python each costs a regex scan of the whole text.
+
+cdef inline bint _other_space(Py_UCS4 c):
+    # `blocks._OTHER_SPACES`: Unicode spaces that are text, not layout
+    return c == 0x85 or c == 0x1680 or 0x2000 <= c <= 0x200a or c == 0x2028 or c == 0x2029 \
+        or c == 0x202f or c == 0x205f or c == 0x3000
+
+
+cdef inline bint _split_space(Py_UCS4 c):
+    # what str.split() splits on when no other space is present (ASCII whitespace, \x1c-\x1f, NBSP)
+    return c == 0x20 or 0x09 <= c <= 0x0d or 0x1c <= c <= 0x1f or c == 0xa0
+
+
+cdef inline bint _html_space(Py_UCS4 c):
+    # `blocks._WS`: HTML's collapsible whitespace plus NBSP
+    return c == 0x20 or 0x09 <= c <= 0x0d or c == 0xa0
+
+
+def collapse(str text not None):
+    """`blocks.collapse`: runs of whitespace to one space, none at the ends.
+
+    The reference takes `" ".join(text.split())` unless the text holds another Unicode space, then
+    a regex on HTML whitespace: the two differ on \\x1c-\\x1f, so the same choice is made here."""
+    cdef Py_ssize_t n = len(text), i, start
+    cdef Py_UCS4 c
+    cdef bint other = False
+    cdef bint space
+    for c in text:
+        if c >= 0x85 and _other_space(c):
+            other = True
+            break
+    words = []
+    i = 0
+    while i < n:
+        c = text[i]
+        space = _html_space(c) if other else _split_space(c)
+        if space:
+            i += 1
+            continue
+        start = i
+        while i < n:
+            c = text[i]
+            if (_html_space(c) if other else _split_space(c)):
+                break
+            i += 1
+        words.append(text[start:i])
+    return " ".join(words)
+
+
+def clean_breaks(str text not None, bint markdown, reference):
+    """`blocks.clean_breaks`: one C scan; text that holds a line separator or a control character
+    (rare) goes to the reference, which rewrites it."""
+    cdef Py_UCS4 c
+    for c in text:
+        if c < 0x20:
+            if c != 0x09 and c != 0x0a:
+                return reference(text, markdown)
+        elif c == 0x7f or c == 0x85 or c == 0x2028 or c == 0x2029:
+            return reference(text, markdown)
+    return text

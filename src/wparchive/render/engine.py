@@ -16,7 +16,12 @@ try:
 
     COMPILED = True
     WHY_NOT_COMPILED = ""
-except ImportError as exc:  # built without a C compiler, or forced: the reference does the same
+except ModuleNotFoundError:  # installed where no C compiler (or no Cython) was found: the reference
+    from wparchive.render import html as _html
+
+    COMPILED = False
+    WHY_NOT_COMPILED = "not built at install (no C compiler?)"
+except ImportError as exc:  # forced, or built for another Python or lxml: the reference does the same
     from wparchive.render import html as _html
 
     COMPILED = False

@@ -6,9 +6,14 @@ Nothing here states a rule: the rules are the reference modules' own code. Impor
 raises ImportError where pip built no extension (no C compiler); `engine` then uses the reference.
 """
 
-from wparchive.render._compiled import html
-from wparchive.render._cwalk import walk
+from functools import partial
 
-html.walk_tree = walk
+from wparchive.render import _cwalk
+from wparchive.render._compiled import blocks, html
+
+# The C loops replace the reference's tree walk, whitespace collapse and final scan (same results).
+html.walk_tree = _cwalk.walk
+blocks.collapse = html.collapse = _cwalk.collapse
+blocks.clean_breaks = partial(_cwalk.clean_breaks, reference=blocks.clean_breaks)
 
 __all__ = ["html"]
