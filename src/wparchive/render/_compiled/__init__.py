@@ -8,7 +8,7 @@ raises ImportError where pip built no extension (no C compiler); `engine` then u
 
 from functools import partial
 
-from wparchive.render import _cwalk
+import wparchive.render._cwalk as _cwalk  # ModuleNotFoundError where not built, as engine expects
 from wparchive.render._compiled import blocks, html
 
 # The C loops replace the reference's tree walk, whitespace collapse and final scan (same results).
