@@ -61,6 +61,9 @@ def _copies() -> list[str]:
         if not path.exists() or path.read_text(encoding="utf-8") != copy:
             path.write_text(copy, encoding="utf-8")
         paths.append(str(path))
+        declarations = SOURCES / "_compiled" / f"{name}.pxd"  # C types only; see the file
+        if declarations.exists():
+            shutil.copy(declarations, package / declarations.name)
     return paths
 
 

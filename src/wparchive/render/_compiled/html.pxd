@@ -1,0 +1,11 @@
+# Cython declarations for the compiled copy of render/html.py (see blocks.pxd): the walker's state as
+# C fields. The depths (pre, code, links, quotes, cell, nested tables) count open elements, far below
+# a C int's range.
+
+from .blocks cimport BlockWriter
+
+cdef class _Walker(BlockWriter):
+    cdef public object shortcodes
+    cdef public list inline, wraps
+    cdef public int pre, code, links, quotes, cell, nested_tables, heading
+    cdef public bint verse
