@@ -76,7 +76,9 @@ def _extensions() -> list:
         extensions = [Extension(f"wparchive.render._compiled.{Path(p).stem}", [p]) for p in _copies()]
         extensions.append(Extension("wparchive.render._cwalk", [str(SOURCES / "_cwalk.pyx")],
                                     include_dirs=lxml.get_include()))
-        return cythonize(extensions, language_level=3, quiet=True)
+        # Annotations stay documentation: C types come only from the .pxd files, which say why.
+        return cythonize(extensions, language_level=3, quiet=True,
+                         compiler_directives={"annotation_typing": False})
     except Exception as exc:  # noqa: BLE001 - no Cython, no lxml headers, a Cython error: pure Python
         _skip(exc)
         shutil.rmtree(COPIES, ignore_errors=True)

@@ -21,3 +21,7 @@ cdef class Table:
 cdef class BlockWriter:
     cdef public bint md
     cdef public list out, frames
+    # Arguments untyped: annotations are not read as C types (setup.py). Called for every block: C calls instead of Python method look-ups (still callable from Python).
+    cpdef _prefix(self, first)
+    cpdef _separator(self)
+    cpdef emit(self, lines, verbatim=*)

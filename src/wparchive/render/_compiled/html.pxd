@@ -9,3 +9,10 @@ cdef class _Walker(BlockWriter):
     cdef public list inline, wraps
     cdef public int pre, code, links, quotes, cell, nested_tables, heading
     cdef public bint verse
+    # Called for every block or inline element (see blocks.pxd).
+    cpdef flush(self)
+    cpdef text(self, value)
+    cpdef _open_wrap(self, before, after)
+    cpdef _close_wrap(self)
+    cpdef _start_inline(self, el, tag)
+    cpdef _end_inline(self, el, tag)
