@@ -16,7 +16,7 @@ import pytest
 from tests.render.autop_cases import AUTOP_INPUTS, TEXTURIZE_INPUTS
 from tests.wp.harness import WP_SOURCE
 from wparchive.render.autop import CORE_SHORTCODES, shortcode_unautop, wpautop
-from wparchive.render.texturize import wptexturize
+from wparchive.render.texturize import capital_p_dangit, wptexturize
 
 INPUTS = AUTOP_INPUTS + TEXTURIZE_INPUTS
 
@@ -30,7 +30,8 @@ require ABSPATH . WPINC . '/shortcodes.php';
 foreach (%(shortcodes)s as $tag) { add_shortcode($tag, '__return_empty_string'); }
 $out = array();
 foreach (json_decode(stream_get_contents(STDIN), true) as $text) {
-    $out[] = array(wpautop($text), shortcode_unautop(wpautop($text)), wptexturize($text));
+    $out[] = array(wpautop($text), shortcode_unautop(wpautop($text)), wptexturize($text),
+                   capital_P_dangit(wptexturize($text)));
 }
 echo json_encode($out);
 """
@@ -51,10 +52,11 @@ def wordpress_autop(wordpress, tmp_path_factory) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("index", range(len(INPUTS)))
 def test_wpautop_and_wptexturize_match_wordpress(wordpress_autop, index):
     text = INPUTS[index]
-    expected_autop, expected_unautop, expected_texturize = wordpress_autop[index]
+    expected_autop, expected_unautop, expected_texturize, expected_dangit = wordpress_autop[index]
     assert wpautop(text) == expected_autop
     assert shortcode_unautop(wpautop(text)) == expected_unautop
     assert wptexturize(text, CORE_SHORTCODES) == expected_texturize
+    assert capital_p_dangit(wptexturize(text, CORE_SHORTCODES)) == expected_dangit
 
 
 def test_the_inputs_exercise_every_rule(wordpress_autop):
@@ -66,3 +68,4 @@ def test_the_inputs_exercise_every_rule(wordpress_autop):
     assert changed >= len(INPUTS) - 3
     assert unautopped >= 3
     assert texturized == len(TEXTURIZE_INPUTS)
+    assert any("Wordpress" in out[2] and "WordPress" in out[3] for out in wordpress_autop)

@@ -77,4 +77,5 @@ TEXTURIZE_INPUTS = [
     "Line\n\"after newline\"\n'single after newline'",
     "&lt;'tag-like'&gt; and &nbsp;\"spaced\"",
     "Unicode caf\u00e9's \u00a0\"nbsp\" \u2014 done...",
+    "Wordpress and (Wordpress) and \"Wordpress\" and 'Wordpress' and <b>Wordpress</b>; myWordpress",
 ]

@@ -2,7 +2,7 @@
 
 from wparchive.model import Post
 from wparchive.render import render_markdown, render_text
-from wparchive.render.autop import render_raw, shortcode_unautop, wpautop
+from wparchive.render.autop import render_raw, render_raw_comment, shortcode_unautop, wpautop
 
 
 def _raw(content: str) -> Post:
@@ -48,3 +48,8 @@ def test_caption_text_after_the_image_is_the_figure_caption():
 def test_raw_content_is_texturized_as_wordpress_renders_it():
     post = _raw("It's \"quoted\" -- see <code>it's</code>...\n\n<!-- a comment -->Done.")
     assert render_text(post) == "Raw\n\nIt\u2019s \u201cquoted\u201d \u2014 see it's\u2026\n\nDone.\n"
+
+
+def test_raw_comment_is_texturized_and_autopd_as_comment_text_does():
+    assert render_raw_comment("It's \"x\" -- y\nline\n\n[gallery]") == (
+        "<p>It&#8217;s &#8220;x&#8221; &#8212; y<br />\nline</p>\n<p>[gallery]</p>\n")

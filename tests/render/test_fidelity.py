@@ -90,6 +90,9 @@ CASES = {
     "a quote in a list item stays in the item": (
         "<ul><li>Item<blockquote><p>Quoted</p><p>More</p></blockquote></li><li>Next</li></ul>",
         "- Item\n\n  > Quoted\n\n  > More\n- Next", "- Item\n\n  > Quoted\n  >\n  > More\n- Next"),
+    "adjacent lists of one kind stay separate lists": (
+        "<ol><li>a</li></ol><ol><li>b</li></ol><ol><li>c</li></ol><ul><li>d</li></ul><ul><li>e</li></ul>",
+        "1. a\n\n1. b\n\n1. c\n\n- d\n\n- e", "1. a\n\n1) b\n\n1. c\n\n- d\n\n+ e"),
     "two paragraphs in one list item stay two": (
         "<ul><li><p>Para one</p><p>Para two</p></li><li>Second</li></ul>",
         "- Para one\n  Para two\n- Second", "- Para one\n\n  Para two\n- Second"),

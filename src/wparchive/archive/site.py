@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from wparchive.archive.revisions import auto_excerpt, imported_revision_ids, no_excerpt_written, raw_text, revision_id
 from wparchive.archive.store import Archive, CaptureResult, host_folder
 from wparchive.errors import RemoteError, WparchiveError
 from wparchive.fsutil import atomic_write
@@ -36,14 +37,17 @@ class SiteSummary:
     unchanged: int = 0
     failed: int = 0
     revisions: int = 0
+    rendering: int = 0  # the text changed, the post did not: counted apart from `changed`
+    rendering_stored: bool = True
     total: int | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # `REF@ID` of each version this run wrote
     interrupted: bool = False
 
     @property
     def done(self) -> int:
-        return self.new + self.changed + self.unchanged + self.failed
+        return self.new + self.changed + self.unchanged + self.failed + self.rendering
 
     def line(self) -> str:
         # The total is what the listings announced; posts asked for again by ID come on top of it.
@@ -52,14 +56,19 @@ class SiteSummary:
                 f"{self.failed} failed")
         if self.revisions:
             text += f", {self.revisions} revisions imported"
+        if self.rendering:
+            text += f", {self.rendering} rendering change{'s' if self.rendering != 1 else ''}" + \
+                ("" if self.rendering_stored else " (not stored)")
         if self.gone:
             text += f", {len(self.gone)} gone"
         return text + (" (interrupted)" if self.interrupted else "")
 
     def to_json(self) -> dict[str, Any]:
         return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "failed": self.failed,
-                "revisions": self.revisions, "total": self.total, "interrupted": self.interrupted,
-                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone}
+                "revisions": self.revisions, "rendering": self.rendering, "total": self.total,
+                "interrupted": self.interrupted,
+                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone,
+                "versions": self.versions}
 
 
 def _gmt(value: str | None) -> datetime | None:
@@ -81,14 +90,15 @@ class SiteArchiver:
 
     def __init__(self, archive: Archive, locator: Locator, site: str, *,
                  on_result: Callable[[str, CaptureResult | None, str | None], None] | None = None,
-                 on_total: Callable[[int], None] | None = None) -> None:
+                 on_total: Callable[[int], None] | None = None, skip_rendering: bool = False) -> None:
         self.archive = archive
+        self.skip_rendering = skip_rendering
         self.locator = locator
         self.client = locator.client
         self.site = site
         self.on_result = on_result or (lambda *_: None)
         self.on_total = on_total or (lambda *_: None)
-        self.summary = SiteSummary()
+        self.summary = SiteSummary(rendering_stored=not skip_rendering)
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
@@ -96,7 +106,7 @@ class SiteArchiver:
         api = self.locator.api_root(self.site)
         bases = self.locator.rest_bases(api) if types == "all" else [rest_base_for(types)]
         try:
-            with self.archive.lock():
+            with self.archive.lock(host_folder(self.site)):
                 for base in bases:
                     self._run_type(api, base, since, full, revisions, autosaves)
         except KeyboardInterrupt:
@@ -157,16 +167,23 @@ class SiteArchiver:
                 # A list page carries no protected content; the post's own route takes the password.
                 fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0)
             refuse_protected(fetched.post, ref)
+            imported = 0
             if revisions:  # first, so that history keeps each text's earliest date
-                import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
+                imported = import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
             result = self.archive.capture(fetched.post, fetched.source(), fetched.raw, site_url=self.site,
-                                          rest_base=fetched.rest_base)
+                                          rest_base=fetched.rest_base, with_credentials=fetched.with_credentials,
+                                          skip_rendering=self.skip_rendering)
+            result = replace(result, revisions=imported)
         except WparchiveError as exc:
             self.summary.failed += 1
             self.summary.failures.append((ref, str(exc)))
             self.on_result(f"failed {ref}: {exc}", None, str(exc))
             return False
-        if result.status == "unchanged":
+        if result.status == "new":
+            self.summary.versions.append(result.snapshot.cite)
+        if result.rendering:
+            self.summary.rendering += 1
+        elif result.status == "unchanged":
             self.summary.unchanged += 1
         elif before is None:
             self.summary.new += 1
@@ -178,7 +195,11 @@ class SiteArchiver:
 
 def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autosaves: bool = False,
                      summary: SiteSummary | None = None) -> int:
-    """Import the revisions of one fetched post (needs credentials); returns how many made versions."""
+    """Import the revisions of one fetched post (needs credentials); returns how many made versions.
+
+    Each WordPress revision is imported at most once: its id is recorded in snapshot.json and a known
+    id is passed over, whatever the order of runs. A revision keeps its real time (`modified_gmt`).
+    """
     client = locator.client
     if client.credentials is None:
         raise WparchiveError("--revisions needs credentials: WordPress shows revisions only to editors; "
@@ -200,26 +221,34 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
             break
         page += 1
     imported = 0
-    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), pair[0].get("id") or 0))
+    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), revision_id(pair[0]) or 0))
+    key = archive.key_for(fetched.post, fetched.site, fetched.rest_base)
+    known = imported_revision_ids(archive.versions(key))
     parent = fetched.post.source
     for data, text in items:
         if not autosaves and "-autosave-" in str(data.get("slug", "")):
             continue
+        number = revision_id(data)
         when = _gmt(data.get("modified_gmt"))
-        if when is None:
+        if when is None or number in known:
             continue
         merged = dict(parent)
-        for field_name in ("title", "content", "excerpt", "author", "modified", "modified_gmt"):
+        for field_name in ("title", "content", "excerpt", "modified", "modified_gmt"):
             if field_name in data:
                 merged[field_name] = data[field_name]
-        if data.get("author") != parent.get("author") and isinstance(merged.get("_embedded"), dict):
-            # The embedded author is the post's current one; a revision by someone else keeps the ID only.
-            merged["_embedded"] = {k: v for k, v in merged["_embedded"].items() if k != "author"}
-        post = Post.from_api(merged)
+        if no_excerpt_written(parent) and not raw_text(data.get("excerpt")):
+            # WordPress makes an excerpt from the text when none is written, but sends a revision's empty.
+            merged["excerpt"] = {"rendered": auto_excerpt(Post.from_api(merged).content_html)}
+        # A revision's `author` is who saved it: the post keeps its own author (and the terms the
+        # fetched post has, names looked up), the reviser is recorded apart.
+        post = replace(Post.from_api(merged), author=fetched.post.author, categories=fetched.post.categories,
+                       tags=fetched.post.tags)
         source = Source("revision", url=fetched.post.link or fetched.url,
                         api_url=f"{route.split('?')[0]}/{data.get('id')}", http_status=200)
+        extra = {"revision": number, "revised_by": revision_id({"id": data.get("author")})}
         result = archive.capture(post, source, text.encode("utf-8"), site_url=fetched.site,
-                                 rest_base=fetched.rest_base, captured_at=when, compare_before=True)
+                                 rest_base=fetched.rest_base, captured_at=when, compare_before=True,
+                                 with_credentials=True, extra=extra)
         if result.status == "new":
             imported += 1
     if summary is not None:
@@ -251,7 +280,9 @@ class _TypeRun:
             if modified and (self.newest is None or modified > self.newest):
                 self.newest = modified
             url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
-            fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site)
+            post = self.owner.locator.complete_terms(self.api, post)
+            fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site,
+                              with_credentials=self.owner.client.credentials is not None)
             if self.owner.capture(fetched, self.revisions, self.autosaves):
                 self.failed_ids.discard(post.id)
             else:

@@ -12,10 +12,13 @@ from typing import Any
 import click
 
 from wparchive.archive.capture import capture_targets, is_dump_path
+from wparchive.archive.comments import archive_site_comments
 from wparchive.archive.site import SiteArchiver, since_date
-from wparchive.archive.store import Archive
+from wparchive.archive.store import Archive, host_folder
+from wparchive.cli.many import archive_sites
+from wparchive.cli.media import MediaRun, media_options, parse_size
 from wparchive.cli.options import archive_option, fail, make_client, network_options, warn
-from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError
+from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, WparchiveError
 from wparchive.sources.discover import Locator
 
 
@@ -34,21 +37,35 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--full", is_flag=True, help="With --all: list every post again, not only those modified since.")
 @click.option("--revisions", is_flag=True, help="Also import the posts' WordPress revisions (needs --user).")
 @click.option("--autosaves", is_flag=True, help="With --revisions: import autosaves too.")
+@click.option("--comments", is_flag=True,
+              help="Also keep the posts' comments (approved ones; every status with --user), versioned apart.")
+@media_options
+@click.option("--skip-rendering-changes", "skip_rendering", is_flag=True,
+              help="Do not store a capture whose text changed while the post did not (same modified_gmt "
+                   "and raw content: a dynamic block, a random gallery, a theme update).")
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
 @click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A watch list (TOML, or one URL a line): archive every site in it.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="With --sites: how many sites at once (each keeps one request at a time).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --sites: run one task per site on this Dask scheduler (needs wparchive[dask]).")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
-                since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
+                since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
+                media_hosts: tuple[str, ...], media_max_size: str, skip_rendering: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
-                quiet: bool, as_json: bool) -> int:
+                quiet: bool, as_json: bool, sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
     (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
-    (imported, its source recorded as that file). Prints one line per post: `new REF vN`,
-    `unchanged REF` or `failed TARGET: why`.
+    (imported, its source recorded as that file). Prints one line per post: `new REF@ID` (ID is
+    the version's stable id: cite it), `unchanged REF`, `rendering REF: not stored` or
+    `failed TARGET: why`.
 
     With --site URL --all, the whole site: listed 100 posts a page, incremental after the first
     run (only posts modified since), resumable after an interruption; posts that vanished are
@@ -61,11 +78,23 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         WPARCHIVE_APP_PASSWORD=... wparchive archive --user editor https://example.com/?p=12
         wparchive archive --site https://example.com --all --type all
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
+        wparchive archive --comments example.WordPress.2024-05-01.xml
+        wparchive archive --site https://example.com --all --comments
+        wparchive archive --media --media-host cdn.example.com https://example.com/2024/05/some-post/
     """
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
+    if sites_file is not None:
+        if targets or site or all_ or type_ or user or revisions or autosaves or post_password:
+            raise click.UsageError("--sites takes each site's URL, user, types and revisions from its file; "
+                                   "give no TARGET, --site, --all, --type, --user or --revisions with it")
+        return archive_sites(sites_file, archive_dir, jobs=jobs, scheduler=scheduler, since=since, full=full,
+                             timeout=timeout, retries=retries, delay=delay, lock_timeout=lock_timeout,
+                             quiet=quiet, as_json=as_json)
+    if scheduler:
+        raise click.UsageError("--scheduler goes with --sites FILE")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
     if all_:
         if targets:
@@ -79,39 +108,57 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if revisions and not user:
         raise InputError("--revisions needs credentials (WordPress shows revisions only to editors): "
                          "add --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
+    max_size = parse_size(media_max_size)
+    if (media_hosts or media_max_size != "50M") and not media:
+        raise click.UsageError("--media-host and --media-max-size go with --media")
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         if all_:
             assert site is not None
             client = make_client(user, site, timeout, retries, delay)
             locator = Locator(client, post_password=post_password)
-            return _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
-                                 quiet, as_json)
+            keeper = MediaRun(archive, client, site, media_hosts, max_size, quiet or as_json) if media else None
+            code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
+                                 quiet, as_json, keeper, skip_rendering)
+            if comments and code != EXIT_INTERRUPTED:
+                code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json))
+            return code
         needs_network = any(not is_dump_path(t) for t in targets)
         locator = None
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
             locator = Locator(make_client(user, hint, timeout, retries, delay), post_password=post_password)
-        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
+        keeper = None
+        if media:
+            if locator is None:
+                raise click.UsageError("--media fetches files from the site; it goes with URLs or --site, "
+                                       "not with saved files alone")
+            keeper = MediaRun(archive, locator.client, site or "", media_hosts, max_size, quiet)
+        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, comments,
+                                keeper, skip_rendering)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
-                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool) -> int:
+                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False,
+                     keeper: MediaRun | None = None, skip_rendering: bool = False) -> int:
     results = []
-    with archive.lock():
-        for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
-                                    autosaves=autosaves):
-            if item.warning:
-                warn(item.warning)
-                continue
-            results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet:
-                click.echo(item.line)
+    # Each capture holds its site's lock (Archive.capture), so other sites' writers are not held up.
+    for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
+                                autosaves=autosaves, comments=comments, skip_rendering=skip_rendering):
+        if item.warning:
+            warn(item.warning)
+            continue
+        results.append(item)
+        if (item.error is None or len(targets) > 1 or len(results) > 1 or item.refused) and not quiet:
+            click.echo(item.line)
+        if keeper is not None and item.result is not None and item.fetched is not None:
+            keeper.site = item.fetched.site
+            keeper.keep(item.result.snapshot, item.fetched.api)
     failed = [r for r in results if r.error is not None]
     if not failed:
-        return 0
+        return EXIT_PARTIAL if keeper is not None and keeper.failures else 0
     if len(results) == 1:
         raise failed[0].error  # type: ignore[misc]
     if len(failed) < len(results):
@@ -121,10 +168,31 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
     return max(r.error.exit_code for r in failed)  # type: ignore[union-attr]
 
 
+def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: bool, quiet: bool,
+                           as_json: bool) -> int:
+    """After the posts: every comment of the site, listed in pages (see archive/comments.py)."""
+    try:
+        with archive.lock(host_folder(site)):
+            summary = archive_site_comments(archive, locator.client, locator.api_root(site), site, full=full)
+    except WparchiveError as exc:
+        fail(f"comments of {site}: {exc}")
+        return EXIT_PARTIAL
+    if not quiet and not as_json:
+        for result in summary.results:
+            if result.status == "new":
+                click.echo(result.line)
+    if not as_json:
+        click.echo(summary.line(), err=True)
+    return 0
+
+
 def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
-                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool) -> int:
+                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, keeper: MediaRun | None = None,
+                  skip_rendering: bool = False) -> int:
     cutoff = since_date(since) if since else None
     show_bar = not quiet and not as_json and sys.stderr.isatty()
+    if keeper is not None and show_bar:
+        keeper.quiet = True  # media lines would break the progress bar
     bar: Any = None
 
     def on_total(total: int) -> None:
@@ -139,8 +207,13 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
             bar.update(1, line)
         elif not quiet and not as_json:
             click.echo(line)
+        if keeper is not None and result is not None:
+            if keeper.api is None:
+                keeper.api = locator.api_root(site)
+            keeper.keep(result.snapshot)
 
-    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total)
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total,
+                            skip_rendering=skip_rendering)
     try:
         summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)
     finally:
@@ -156,4 +229,4 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")
         return EXIT_INTERRUPTED
-    return EXIT_PARTIAL if summary.failed else 0
+    return EXIT_PARTIAL if summary.failed or (keeper is not None and keeper.failures) else 0

@@ -13,6 +13,7 @@ structure, line by line from WordPress 6.1's wp-includes/formatting.php and bloc
   are dropped later by the walker). Departure: dynamic blocks (latest posts, archives, ...) need the
   site's database and render as nothing.
 - `wptexturize`: ported in `texturize` (curly quotes, dashes, the ellipsis), run first as WordPress does.
+- `capital_P_dangit` (11): ported in `texturize`.
 - `do_shortcode`: left to the walker, which strips shortcode tags and keeps their inner text.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from wparchive.render.texturize import wptexturize
+from wparchive.render.texturize import capital_p_dangit, wptexturize
 
 _A = re.ASCII
 
@@ -166,4 +167,10 @@ def render_raw(text: str) -> str:
     text = wptexturize(text, CORE_SHORTCODES)
     if not has_blocks(text):
         text = wpautop(text)
-    return shortcode_unautop(text)
+    return capital_p_dangit(shortcode_unautop(text))
+
+
+def render_raw_comment(text: str) -> str:
+    """`comment_text` as far as text and structure go: wptexturize, then wpautop (comments have no
+    blocks, and WordPress runs no shortcodes on them)."""
+    return capital_p_dangit(wpautop(wptexturize(text, CORE_SHORTCODES)))

@@ -31,12 +31,13 @@ class Quote:
 
 
 class List:
-    __slots__ = ("ordered", "counter", "emitted")
+    __slots__ = ("ordered", "counter", "emitted", "marker")
 
     def __init__(self, ordered: bool, start: int) -> None:
         self.ordered = ordered
         self.counter = start - 1
         self.emitted = False
+        self.marker = "." if ordered else "-"  # the delimiter after the number, or the bullet
 
 
 class Item:
@@ -86,6 +87,21 @@ class BlockWriter:
         self.md = markdown
         self.out: list[str] = []
         self.frames: list[object] = []  # Quote / List / Item / Table, outermost first
+        # (depth, ordered, marker) of a list that has just ended, until the next block is written.
+        self.ended_list: tuple[int, bool, str] | None = None
+
+    def start_list(self, ordered: bool, start: int) -> None:
+        lst = List(ordered, start)
+        if self.md and self.ended_list == (len(self.frames), ordered, lst.marker):
+            # Right after a list of the same kind Markdown would continue it: `1)` or `+` start anew.
+            lst.marker = ")" if ordered else "+"
+        self.frames.append(lst)
+
+    def end_list(self) -> None:
+        lst = next((f for f in reversed(self.frames) if type(f) is List), None)
+        self.pop(List)
+        if lst is not None and lst.emitted:
+            self.ended_list = (len(self.frames), lst.ordered, lst.marker)
 
     def _prefix(self, first: bool) -> str:
         parts = []
@@ -139,6 +155,7 @@ class BlockWriter:
 
     def emit(self, lines: list[str], verbatim: bool = False) -> None:
         """Add a block; `verbatim` lines (pre) keep their trailing whitespace."""
+        self.ended_list = None
         if not self.frames:  # the common case: a top-level block needs no prefixes
             self.out.append(("\n\n" if self.out else "") + "\n".join(lines))
             return

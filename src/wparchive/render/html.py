@@ -213,7 +213,7 @@ class _Walker(BlockWriter):
                     start = int(el.get("start", "1"))
                 except ValueError:
                     start = 1
-            self.frames.append(List(tag == "ol", start))
+            self.start_list(tag == "ol", start)
         elif tag == "li":
             self._start_item(el)
         elif tag == "blockquote":
@@ -293,7 +293,7 @@ class _Walker(BlockWriter):
             except ValueError:
                 pass
         lst.counter += 1
-        marker = f"{lst.counter}. " if lst.ordered else "- "
+        marker = f"{lst.counter}{lst.marker} " if lst.ordered else lst.marker + " "
         cont = " " * len(marker) if self.md else "  "
         self.frames.append(Item(marker, cont))
 
@@ -327,7 +327,7 @@ class _Walker(BlockWriter):
             self.heading = 0
         elif tag in ("ul", "ol", "menu", "dir"):
             self.flush()
-            self.pop(List)
+            self.end_list()
         elif tag == "li":
             self.flush()
             self.pop(Item)

@@ -164,3 +164,16 @@ def wptexturize(text: str, shortcodes: tuple[str, ...] = ()) -> str:
             continue
         parts[i] = curl
     return "".join(parts)
+
+
+_DANGIT = [(before + "Wordpress", before + "WordPress") for before in (" ", "&#8216;", OPEN_Q, ">", "(")]
+
+
+def capital_p_dangit(text: str) -> str:
+    """WordPress's capital_P_dangit() on content and comments: "Wordpress" after a space, an opening
+    quote, a tag or a parenthesis is spelled "WordPress"."""
+    if "Wordpress" not in text:
+        return text
+    for old, new in _DANGIT:
+        text = text.replace(old, new)
+    return text
