@@ -5,6 +5,7 @@
 from .blocks cimport BlockWriter
 
 cdef class _Walker(BlockWriter):
+    # (BlockWriter's __dict__ is inherited: see blocks.pxd)
     cdef public object shortcodes
     cdef public list inline, wraps
     cdef public int pre, code, links, quotes, cell, nested_tables, heading
