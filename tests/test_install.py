@@ -49,7 +49,7 @@ def test_without_a_c_compiler_pip_installs_the_pure_python_renderer(tmp_path):
     run_env = dict(env, PYTHONPATH=str(target))  # ahead of this work tree's editable install
     version = subprocess.run([sys.executable, "-m", "wparchive", "--version"], capture_output=True, text=True,
                              env=run_env, cwd=tmp_path, timeout=60)
-    assert version.stdout == f"wparchive {__version__} (renderer: pure Python)\n", version.stderr
+    assert version.stdout == f"wparchive, version {__version__} (renderer: pure Python)\n", version.stderr
     dump = tmp_path / "post.json"
     dump.write_text('{"id": 1, "title": {"rendered": "T"}, "content": {"rendered": "<ul><li>a</li></ul>"}}')
     done = subprocess.run([sys.executable, "-m", "wparchive", "-v", "convert", str(dump)], capture_output=True,

@@ -100,13 +100,13 @@ def _cli(*args: str, pure: bool) -> subprocess.CompletedProcess:
 
 def test_version_says_pure_python_when_forced():
     done = _cli("--version", pure=True)
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"wparchive {__version__} (renderer: pure Python)\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"wparchive, version {__version__} (renderer: pure Python)\n", "")
 
 
 @needs_compiled
 def test_version_says_compiled_where_built():
     done = _cli("--version", pure=False)
-    assert (done.returncode, done.stdout) == (0, f"wparchive {__version__} (renderer: compiled (Cython))\n")
+    assert (done.returncode, done.stdout) == (0, f"wparchive, version {__version__} (renderer: compiled (Cython))\n")
 
 
 def test_verbose_says_once_which_renderer(tmp_path):

@@ -63,7 +63,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="wparchive",
-                      message=f"%(prog)s %(version)s (renderer: {RENDERER})")
+                      message=f"%(prog)s, version %(version)s (renderer: {RENDERER})")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (repeat for more).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and HTTP debugging on stderr.")
 def cli(verbose: int, debug: bool) -> None:
