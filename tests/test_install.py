@@ -56,7 +56,7 @@ def test_without_a_c_compiler_pip_installs_the_pure_python_renderer(tmp_path):
                           text=True, env=run_env, cwd=tmp_path, timeout=60)
     assert (done.returncode, done.stdout) == (0, "T\n\n- a\n")
     assert done.stderr.splitlines().count(
-        "INFO: renderer: pure Python (the compiled one was not built or not loaded: "
+        "info: renderer: pure Python (the compiled one was not built or not loaded: "
         "not built at install (no C compiler?))") == 1
     where = subprocess.run([sys.executable, "-c", "import wparchive; print(wparchive.__file__)"],
                            capture_output=True, text=True, env=run_env, cwd=tmp_path, timeout=60)

@@ -116,6 +116,6 @@ def test_verbose_says_once_which_renderer(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == "T\n\na b\n"
     assert done.stderr.splitlines().count(
-        "INFO: renderer: pure Python (the compiled one was not built or not loaded: WPARCHIVE_PURE_PYTHON is set)") == 1
+        "info: renderer: pure Python (the compiled one was not built or not loaded: WPARCHIVE_PURE_PYTHON is set)") == 1
     quiet = _cli("convert", str(dump), pure=True)
     assert "renderer" not in quiet.stderr
