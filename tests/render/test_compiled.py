@@ -119,3 +119,12 @@ def test_verbose_says_once_which_renderer(tmp_path):
         "info: renderer: pure Python (the compiled one was not built or not loaded: WPARCHIVE_PURE_PYTHON is set)") == 1
     quiet = _cli("convert", str(dump), pure=True)
     assert "renderer" not in quiet.stderr
+
+
+@needs_compiled
+def test_verbose_says_nothing_about_the_compiled_renderer(tmp_path):
+    dump = tmp_path / "post.json"
+    dump.write_text('{"id": 1, "title": {"rendered": "T"}, "content": {"rendered": "<p>a</p>"}}')
+    done = _cli("-v", "convert", str(dump), pure=False)
+    assert (done.returncode, done.stdout) == (0, "T\n\na\n")
+    assert "renderer" not in done.stderr

@@ -68,12 +68,11 @@ def configure_logging() -> None:
     logging.getLogger("wparchive").setLevel(level)
     # urllib3 reports each retry as a warning; that is detail, shown with -v.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
-    if (verbose or debug) and not state.get("renderer_said"):
-        # Which renderer converts, once: a pure-Python install (no C compiler at `pip install`) is slower.
+    if (verbose or debug) and WHY_NOT_COMPILED and not state.get("renderer_said"):
+        # Said once, and only when the slower pure-Python renderer runs (`--version` always says which).
         state["renderer_said"] = True
         logging.getLogger("wparchive").info(
-            "renderer: %s%s", RENDERER,
-            f" (the compiled one was not built or not loaded: {WHY_NOT_COMPILED})" if WHY_NOT_COMPILED else "")
+            "renderer: %s (the compiled one was not built or not loaded: %s)", RENDERER, WHY_NOT_COMPILED)
 
 
 def _add_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:

@@ -1,11 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The tree walk of `wparchive.render.html` in C; `walk_tree_python` there is the readable reference.
+"""C loops for the compiled renderer (`wparchive.render._compiled`): the tree walk, the whitespace
+collapse and the final scan. Each has a readable Python reference that it must match, checked by
+tests/render/test_compiled.py: `html.walk_tree_python`, `blocks.collapse`, `blocks.clean_breaks`.
 
-Why: in Python, `etree.iterwalk` plus `el.tag` / `el.text` / `el.tail` build a proxy object and
-several strings per element, about half the time of a conversion. Here the walk follows libxml2's
-node pointers of lxml's own tree (lxml's public C API; no second libxml2), builds a proxy only for
-the elements whose handler reads attributes, and leaves every rule to the Python walker: this file
-decides nothing about the output, so it cannot drift from the rules.
+Why the walk: in Python, `etree.iterwalk` plus `el.tag` / `el.text` / `el.tail` build a proxy object
+and several strings per element. Here the walk follows libxml2's node pointers of lxml's own tree
+(lxml's public C API, `lxml.includes`; no second libxml2), skips the proxy for plain blocks, and
+leaves every rule to the walker: it only sends the walker the calls the Python loop sends.
 """
 
 from lxml.includes cimport tree
