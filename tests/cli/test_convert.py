@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from tests.conftest import FIXTURES
 from wparchive import __version__
 from wparchive.cli import cli
+from wparchive.render.engine import RENDERER
 from wparchive.sources.dump import HINT
 
 SEED = str(FIXTURES / "000_c02e2c25f0edbb6d.txt")
@@ -106,7 +107,7 @@ def test_usage_errors_are_one_line_exit_2():
 
 
 def test_version_and_help():
-    assert run("--version").stdout == f"wparchive, version {__version__}\n"
+    assert run("--version").stdout == f"wparchive, version {__version__} (renderer: {RENDERER})\n"
     for command in cli.commands:
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example:" in result.stdout, command

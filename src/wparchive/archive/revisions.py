@@ -8,7 +8,7 @@ from typing import Any
 
 from wparchive.archive.versions import Snapshot
 from wparchive.errors import WparchiveError
-from wparchive.render.html import html_to_text
+from wparchive.render.engine import html_to_text
 
 
 def no_excerpt_written(obj: dict[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from wparchive.errors import (
     EXIT_USAGE,
     WparchiveError,
 )
+from wparchive.render.engine import RENDERER
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -78,7 +79,8 @@ def _usage_message(exc: click.UsageError) -> str:
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="wparchive")
+@click.version_option(__version__, "--version", prog_name="wparchive",
+                      message=f"%(prog)s, version %(version)s (renderer: {RENDERER})")
 @common_options
 @group_archive_option
 def cli() -> None:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from wparchive.errors import InputError
+from wparchive.render.engine import RENDERER, WHY_NOT_COMPILED
 from wparchive.sources.rest import (
     DEFAULT_MAX_RESPONSE_SIZE,
     DEFAULT_MAX_RETRY_WAIT,
@@ -75,6 +76,11 @@ def configure_logging() -> None:
     logging.getLogger("wparchive").setLevel(level)
     # urllib3 reports each retry as a warning; that is detail, shown with -v.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
+    if (verbose or debug) and WHY_NOT_COMPILED and not state.get("renderer_said"):
+        # Said once, and only when the slower pure-Python renderer runs (`--version` always says which).
+        state["renderer_said"] = True
+        logging.getLogger("wparchive").info(
+            "renderer: %s (the compiled one was not built or not loaded: %s)", RENDERER, WHY_NOT_COMPILED)
 
 
 def _add_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:

@@ -205,9 +205,14 @@ class BlockWriter:
         self.emit(lines)
 
     def result(self) -> str:
-        text = "".join(self.out).strip("\n")
-        if LINE_SEPARATORS.search(text):  # U+2028 and friends are line breaks: LF, as the rules say
-            text = LINE_SEPARATORS.sub("\\\n" if self.md else "\n", text)  # Markdown: a hard break
-        if _CONTROL_TEXT.search(text):  # from entities such as &#12; (raw ones were removed before parsing)
-            text = _CONTROL_TEXT.sub("", text)
-        return unicodedata.normalize("NFC", text)
+        return unicodedata.normalize("NFC", clean_breaks("".join(self.out).strip("\n"), self.md))
+
+
+def clean_breaks(text: str, markdown: bool) -> str:
+    """U+2028 and friends as line breaks, and no control characters (from entities such as &#12;;
+    raw ones were removed before parsing). The compiled renderer scans for both in one C loop."""
+    if LINE_SEPARATORS.search(text):  # line breaks: LF, as the rules say; in Markdown a hard break
+        text = LINE_SEPARATORS.sub("\\\n" if markdown else "\n", text)
+    if _CONTROL_TEXT.search(text):
+        text = _CONTROL_TEXT.sub("", text)
+    return text

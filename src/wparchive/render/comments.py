@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from wparchive.render.autop import render_raw_comment
-from wparchive.render.html import html_to_text, inline_text
+from wparchive.render.engine import html_to_text, inline_text
 from wparchive.sources.comments import Comment
 
 MAX_DEPTH = 50  # deeper replies are shown at this depth (WordPress itself stops at 10 by default)

@@ -9,7 +9,7 @@ from typing import Any
 from wparchive import __version__
 from wparchive.model import Post
 from wparchive.render.autop import render_raw
-from wparchive.render.html import html_to_markdown, html_to_text, inline_text
+from wparchive.render.engine import html_to_markdown, html_to_text, inline_text
 
 # Recorded in every snapshot, so a later reader knows which rules produced post.txt/post.md.
 CONVERTER: dict[str, Any] = {

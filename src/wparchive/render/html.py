@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -23,6 +24,10 @@ from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, c
 from wparchive.render.markdown import escape_inline, escape_line_start, escape_table_code, md_url
 from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
 from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
+
+# The tree walk: None here, so this module, the readable reference, walks in Python. Its compiled copy
+# (`wparchive.render._compiled`, see setup.py) sets the C walk of `_cwalk.pyx`, which sends the same calls.
+walk_tree: Callable[[etree._Element, _Walker, frozenset[str]], None] | None = None
 
 __all__ = ["collapse", "html_to_markdown", "html_to_text", "inline_text"]
 
@@ -445,8 +450,15 @@ def _walk(html: str, markdown: bool) -> str:
     prepare_tree(root, html)
     etree.strip_tags(root, *(INLINE_MARKDOWN if markdown else INLINE_TEXT))
     walker = _Walker(markdown, shortcode_pattern(html))
+    (walk_tree or walk_tree_python)(root, walker, PLAIN_BLOCKS)
+    return walker.result()
+
+
+def walk_tree_python(root: etree._Element, walker: _Walker, plain: frozenset[str]) -> None:
+    """Send the walker every element's start and end with its text and tail, in document order.
+
+    The readable reference of the compiled walk (`_cwalk.pyx`), which must send the same calls."""
     walker_start, walker_end, walker_text, flush = walker.start, walker.end, walker.text, walker.flush
-    plain = PLAIN_BLOCKS
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         # Most elements are plain blocks (p, div, figure): they only end the block before them.
@@ -463,7 +475,6 @@ def _walk(html: str, markdown: bool) -> str:
             walker_end(el, tag)
             if el.tail:
                 walker_text(el.tail)
-    return walker.result()
 
 
 def html_to_text(html: str) -> str:

@@ -1,0 +1,19 @@
+"""The compiled renderer: Cython builds of the reference modules `html`, `blocks`, `markdown`, `parse`
+and `tree`, made by setup.py from the same source files (their `wparchive.render.X` imports made
+relative, so the compiled modules use each other), walking the tree with `_cwalk.pyx`'s C walk.
+
+Nothing here states a rule: the rules are the reference modules' own code. Importing this package
+raises ImportError where pip built no extension (no C compiler); `engine` then uses the reference.
+"""
+
+from functools import partial
+
+import wparchive.render._cwalk as _cwalk  # ModuleNotFoundError where not built, as engine expects
+from wparchive.render._compiled import blocks, html
+
+# The C loops replace the reference's tree walk, whitespace collapse and final scan (same results).
+html.walk_tree = _cwalk.walk
+blocks.collapse = html.collapse = _cwalk.collapse
+blocks.clean_breaks = partial(_cwalk.clean_breaks, reference=blocks.clean_breaks)
+
+__all__ = ["html"]
