@@ -84,7 +84,8 @@ def test_a_failed_state_write_leaves_the_old_file_and_no_temporary(tmp_path, mon
 
 # -- the lock ----------------------------------------------------------------------------------
 def _hold_lock(root, ready, release):
-    with Archive(root).lock():
+    archive = Archive(root)
+    with archive.lock("example.com_8080"), archive.lock("www.northkoreainfo.com"):  # the sites these tests write
         ready.set()
         release.wait(30)
 
@@ -123,10 +124,11 @@ def test_the_lock_gives_up_after_lock_timeout_seconds(tmp_path, held, monkeypatc
     monkeypatch.setattr(store.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
     with pytest.raises(LockedError) as err:
         capture(Archive(tmp_path, lock_timeout=2), when=at(1))
-    assert str(err.value) == (f"another wparchive process is writing to {tmp_path} (waited 2s for its lock); "
+    assert str(err.value) == (f"another wparchive process is writing example.com_8080 in {tmp_path} (waited 2s for "
+                              "its lock); "
                               "try again when it has finished")
     assert 1001.9 < clock[0] < 1002.2  # it waited the two seconds, not less, not more
-    assert list(tmp_path.iterdir()) == [tmp_path / ".lock"]
+    assert list(tmp_path.iterdir()) == [tmp_path / ".locks"]
 
 
 def test_lock_timeout_option(tmp_path, held, monkeypatch):
@@ -134,8 +136,8 @@ def test_lock_timeout_option(tmp_path, held, monkeypatch):
     monkeypatch.setattr(store.time, "monotonic", lambda: clock[0])
     monkeypatch.setattr(store.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
     result = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path), "--lock-timeout", "5", SEED])
-    assert (result.exit_code, VERSION_ID.sub("@ID", result.stdout)) == (2, "")
-    assert result.stderr.splitlines()[-1] == (f"error: another wparchive process is writing to {tmp_path} "
+    assert (result.exit_code, VERSION_ID.sub("@ID", result.stdout)) == (5, "")  # busy: the lock time-out (README exit codes)
+    assert result.stderr.splitlines()[-1] == (f"error: another wparchive process is writing www.northkoreainfo.com in {tmp_path} "
                                               "(waited 5s for its lock); try again when it has finished")
     assert 4.9 < clock[0] < 5.2
 

@@ -138,12 +138,10 @@ def test_quiet_drops_the_warning_about_the_site_matched(archive):
     assert result.stdout.startswith(f"@1\t2024-05-01T10:00:00Z\tapi:{LISTING}\t")
 
 
-def test_log_of_a_bare_host_says_it_is_a_site(archive):
+def test_log_of_a_bare_host_is_the_site_timeline(archive):
     result = run("log", "127.0.0.1:8088", "--archive", archive.root)
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == ("error: 127.0.0.1:8088 is a whole site (127.0.0.1_8088); a site's timeline is not in "
-                             "this version of wparchive: give one post (HOST/TYPE/ID or its URL; 'wparchive ls' "
-                             "lists them)\n")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith("2024-05-01T10:00:00Z\t127.0.0.1_8088/posts/")
 
 
 def test_show_and_diff_take_a_site_as_an_error(archive):

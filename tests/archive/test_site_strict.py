@@ -87,7 +87,7 @@ def test_a_protected_post_with_its_password_keeps_content_and_excerpt(site, tmp_
     assert (snapshot["protected"], snapshot["excerpt"]) == (True, "Post 2")
     text = CliRunner().invoke(cli, ["show", "--archive", str(tmp_path / "a"), "example.com/posts/2"]).stdout
     assert text.startswith("Post 2\n\nPost 2 says: ")  # the title without WordPress's "Protected: " prefix
-    assert "open sesame" not in "".join(p.read_text() for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert b"open sesame" not in b"".join(p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file())
 
 
 def test_without_its_password_a_protected_post_fails_and_the_rest_are_kept(site, tmp_path):

@@ -59,8 +59,8 @@ def test_snapshot_json_bytes_and_a_redacted_password(tmp_path):
     text = (folder / "snapshot.json").read_text(encoding="utf-8")
     meta = json.loads(text)
     assert text == json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-    assert list(meta)[:4] == ["schema", "wparchive", "captured_at", "source"]
-    assert list(meta)[-4:] == ["content_hash", "converter", "files", "salvage"]
+    assert list(meta)[:5] == ["schema", "wparchive", "version_id", "captured_at", "source"]
+    assert list(meta)[-5:] == ["content_hash", "with_credentials", "converter", "files", "salvage"]
     assert meta["source"]["redacted"] == ["password"] and meta["salvage"] == {"truncated": True}
     assert list(meta["files"]) == ["response.json", "post.txt", "post.md"]
     assert meta["files"]["response.json"]["size"] == (folder / "response.json").stat().st_size
@@ -90,12 +90,17 @@ def test_a_revision_is_compared_with_the_version_before_its_date(tmp_path):
                            captured_at=at(30)).status == "unchanged"
 
 
-def test_a_second_taken_moves_on_until_free(tmp_path):
+def test_a_second_taken_keeps_its_real_time_and_a_sequence(tmp_path):
+    # No time is invented (issue 8): a capture in a second already taken keeps that second, and its
+    # `sequence` orders it after the version already there.
     archive = Archive(tmp_path)
     for second, text in ((1, "A"), (2, "B"), (3, "C")):
         capture(archive, content=f"<p>{text}</p>", when=at(second))
-    moved = capture(archive, content="<p>D</p>", when=at(1))
-    assert moved.snapshot.name.startswith("20261129T100004Z-") and moved.snapshot.version == 4
+    again = capture(archive, content="<p>D</p>", when=at(1))
+    assert again.snapshot.name.startswith("20261129T100001Z-")
+    assert json.loads((again.snapshot.path / "snapshot.json").read_text())["sequence"] == 2
+    assert [s.name[:16] for s in archive.versions(again.snapshot.key)] == [
+        "20261129T100001Z", "20261129T100001Z", "20261129T100002Z", "20261129T100003Z"]
 
 
 def test_listing_the_archive(tmp_path):
@@ -177,11 +182,11 @@ def test_a_size_change_alone_is_a_mismatch(tmp_path):
 
 def test_the_lock_is_reentrant_and_released(tmp_path):
     archive = Archive(tmp_path, lock_timeout=0)
-    with archive.lock():
-        with archive.lock():
+    with archive.lock("example.com_8080"):
+        with archive.lock("example.com_8080"):
             capture(archive, when=at(1))
         capture(archive, content="<p>Two.</p>", when=at(2))
-    assert archive._lock_depth == 0
+    assert archive._held == {}
     other = Archive(tmp_path, lock_timeout=0)
-    with other.lock():  # released: another writer gets it at once
+    with other.lock("example.com_8080"):  # released: another writer gets it at once
         pass

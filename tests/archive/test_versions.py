@@ -33,8 +33,8 @@ def test_pick_version(three, spec, version):
     ("-3", "example.com_8080/posts/7 has no version @-3 (it has 3: @1 to @3, or @-1 for the one before the latest)"),
     ("2026-11-29T10:00:09", "example.com_8080/posts/7 has no version captured at 2026-11-29T10:00:09; "
                             "'wparchive log example.com_8080/posts/7' lists them"),
-    ("2026-11-29T10:00:02z", "example.com_8080/posts/7 has no version captured at 2026-11-29T10:00:02z; "
-                             "'wparchive log example.com_8080/posts/7' lists them"),
+    ("2026-11-29T10:00:02z", "example.com_8080/posts/7 has no version @2026-11-29T10:00:02z; 'wparchive log "
+                             "example.com_8080/posts/7' lists them (cite a version by its id, or a unique prefix of it)"),
 ])
 def test_pick_version_errors(three, spec, message):
     with pytest.raises(InputError) as err:

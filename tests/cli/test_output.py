@@ -95,12 +95,14 @@ def test_ls_json(archive):
 
 def test_verify_json(archive):
     result = run("verify", "--json", "--archive", archive)
-    assert (result.exit_code, json.loads(result.stdout)) == (0, {"checked": 3, "media_files": 0, "ok": True, "problems": []})
+    assert (result.exit_code, json.loads(result.stdout)) == (0, {"checked": 3, "media_files": 0, "ok": True, "problems": [],
+                                                                   "index_problems": []})
     snapshot = sorted((archive / "example.com/posts/12").iterdir())[0]
     (snapshot / "post.md").unlink()
     result = run("verify", "--json", "--archive", archive)
     assert (result.exit_code, json.loads(result.stdout)) == (1, {"checked": 3, "media_files": 0, "ok": False, "problems": [
-        {"kind": "missing", "path": f"example.com/posts/12/{snapshot.name}/post.md", "detail": "listed in snapshot.json but not on disk"}]})
+        {"kind": "missing", "path": f"example.com/posts/12/{snapshot.name}/post.md", "detail": "listed in snapshot.json but not on disk"}],
+        "index_problems": []})
 
 
 def test_archive_json_for_single_targets(tmp_path):

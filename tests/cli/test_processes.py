@@ -136,12 +136,12 @@ def test_verbose_and_debug_never_show_a_secret(server, tmp_path, flags):
     assert f"info: GET {server.url}/wp-json/wp/v2/posts/2?_embed=author,wp:term" in lines
     if "--debug" in flags:
         port = server.url.rsplit(":", 1)[1]
-        assert any(line.startswith("DEBUG: ") and f":{port} \"GET /wp-json/wp/v2/posts/2?" in line
+        assert any(line.startswith("debug: ") and f":{port} \"GET /wp-json/wp/v2/posts/2?" in line
                    and "password=***" in line for line in lines), with_password.stderr
     basic = base64.b64encode(f"editor:{APP_PASSWORD}".encode()).decode()
     everything = with_user.stdout + with_user.stderr + with_password.stdout + with_password.stderr + "".join(
-        p.read_text() for p in (tmp_path / "a").rglob("*") if p.is_file())
-    for secret in (APP_PASSWORD, basic, POST_PASSWORD, "abcd"):
+        p.read_bytes().decode("utf-8", "replace") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    for secret in (APP_PASSWORD, basic, POST_PASSWORD):
         assert secret not in everything
 
 

@@ -66,7 +66,7 @@ def test_usage_errors(built):
         (["example.com", "-o", "x"], "-o/--output goes with --html"),
         (["example.com", "--json", "--html"], "choose one of --json and --html"),
         (["example.com/posts/7", "--since", "2024-01-01"],
-         "--since, --until, --json, --html and -o go with a SITE (a host such as example.com)"),
+         "--since, --until, --html and -o go with a SITE (a host such as example.com)"),
     ]:
         result = log(built.root, *args)
         assert (result.exit_code, result.stderr) == (2, f"error: {message} (see 'wparchive log --help')\n")

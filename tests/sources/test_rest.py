@@ -47,7 +47,7 @@ def serve(port=0):
 @pytest.fixture
 def no_backoff(monkeypatch):
     waits = []
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", lambda self, response=None: waits.append(response))
+    monkeypatch.setattr(rest.time, "sleep", waits.append)  # the client's own backoff (sources/rest.py)
     return waits
 
 
@@ -61,11 +61,11 @@ def test_a_refused_connection_is_retried_until_the_server_is_up(monkeypatch):
     port = free_port()  # nothing listens there yet: the first attempt is refused
     started = []
 
-    def sleep(self, response=None):  # the backoff: the server comes up meanwhile
+    def sleep(seconds):  # the backoff: the server comes up meanwhile
         if not started:
             started.append(serve(port))
 
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep", sleep)
+    monkeypatch.setattr(rest.time, "sleep", sleep)
     data, response = Client(retries=2).get_json(f"http://127.0.0.1:{port}/wp-json/")
     assert data == {"ok": True, "path": "/wp-json/"} and response.status_code == 200
     httpd, handler = started[0]
@@ -78,7 +78,7 @@ def test_a_dropped_connection_is_retried(no_backoff):
     handler.answers[:] = ["drop", "drop"]
     data, _ = Client(retries=2).get_json(f"http://127.0.0.1:{httpd.server_port}/x")
     assert data == {"ok": True, "path": "/x"} and handler.seen == ["/x", "/x", "/x"]
-    assert len(no_backoff) == 2
+    assert len(no_backoff) == 1  # as urllib3 did: no wait before the first retry, a backoff before the second
     httpd.shutdown()
 
 
@@ -106,8 +106,8 @@ def test_retries_are_bounded_in_count_then_one_error(no_backoff):
     handler.answers[:] = [503] * 10
     with pytest.raises(RemoteError) as err:
         Client(retries=3).get_json(f"http://127.0.0.1:{httpd.server_port}/w")
-    assert str(err.value) == (f"http://127.0.0.1:{httpd.server_port}/w answered HTTP 503 after 3 retries; try again "
-                              "later, or slow down with --delay")
+    assert str(err.value) == (f"http://127.0.0.1:{httpd.server_port}/w answered HTTP 503 (maintenance?); retries ran "
+                              "out after 3; try again later, or slow down with --delay")
     assert len(handler.seen) == 4
     httpd.shutdown()
 
@@ -116,19 +116,19 @@ def test_a_refused_connection_ends_in_one_error_after_its_retries(no_backoff):
     port = free_port()
     with pytest.raises(RemoteError) as err:
         Client(retries=2).get(f"http://127.0.0.1:{port}/")
-    assert str(err.value) == (f"cannot connect to 127.0.0.1:{port}: Connection refused; check the URL and the "
-                              "network")
-    assert len(no_backoff) == 2
+    assert str(err.value) == (f"cannot connect to 127.0.0.1:{port}: Connection refused; retries ran out after 2; "
+                              "check the URL and the network")
+    assert len(no_backoff) == 1  # no wait before the first retry
 
 
 def test_retries_are_bounded_in_total_time(monkeypatch):
     httpd, handler = serve()
-    handler.answers[:] = [503] * 10
-    clock = [0.0]
-    monkeypatch.setattr(rest.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr("urllib3.util.retry.Retry.sleep",
-                        lambda self, response=None: clock.__setitem__(0, clock[0] + 50))
-    with pytest.raises(RemoteError):
-        Client(retries=8, retry_budget=120).get_json(f"http://127.0.0.1:{httpd.server_port}/v")
-    assert len(handler.seen) == 4  # 0 s, 50 s, 100 s, then 150 s is past the budget
+    handler.answers[:] = [503] * 20
+    waits = []
+    monkeypatch.setattr(rest.time, "sleep", waits.append)
+    with pytest.raises(RemoteError) as err:
+        Client(retries=10, max_retry_wait=20).get_json(f"http://127.0.0.1:{httpd.server_port}/v")
+    # Backoffs of about 2, 4, 8 s fit in 20 s; the next (about 16 s) would not: the retries stop there.
+    assert sum(waits) <= 20 and len(handler.seen) < 11
+    assert "--max-retry-wait 20s" in str(err.value)
     httpd.shutdown()

@@ -316,9 +316,11 @@ class _TypeRun:
 
 def _http_date(value: str | None) -> datetime | None:
     try:
-        return parsedate_to_datetime(value) if value else None
+        parsed = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
+    # "-0000" (and a missing zone) parse as naive; HTTP dates are GMT whatever they say.
+    return parsed.replace(tzinfo=timezone.utc) if parsed is not None and parsed.tzinfo is None else parsed
 
 
 def _read_state(path: Any) -> dict[str, Any]:

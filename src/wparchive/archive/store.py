@@ -222,13 +222,18 @@ class Archive:
             if rendering:
                 meta_extra["change"] = "rendering"
             meta_extra.update(extra or {})
-            self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage, meta_extra)
             # Its place among the versions: after every version of its second and before (without
             # listing the folder again).
             version = sum(1 for s in existing if s.name[:16] <= stamp) + 1
             snapshot = Snapshot(key, post_dir / name, version)
-            for listener in self.listeners:
-                listener(snapshot)
+            try:
+                self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage, meta_extra)
+            finally:
+                # Once in place, a snapshot is told to the listeners (the search index) even when an
+                # interrupt arrives while its folder entry is made durable: the index never lags.
+                if (post_dir / name).is_dir():
+                    for listener in self.listeners:
+                        listener(snapshot)
             return CaptureResult("new", snapshot, rendering=rendering)
 
     def _write_snapshot(self, post_dir: Path, name: str, post: Post, source: Source, raw: bytes,

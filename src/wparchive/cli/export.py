@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from wparchive.archive.store import Archive
-from wparchive.cli.options import archive_option
+from wparchive.cli.options import archive_option, common_options
 from wparchive.errors import InputError
 from wparchive.outputs.export import atomic_output, atomic_path, write_csv, write_jsonl, write_sqlite
 from wparchive.outputs.records import Selection, check_site, parse_date, versions
@@ -29,6 +29,7 @@ FORMATS = ("jsonl", "csv", "sqlite", "warc")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write (replaced only once the export is complete); '-' for stdout (jsonl, csv).")
 @click.option("--bom", is_flag=True, help="With --format csv: start with a UTF-8 BOM, so Excel reads UTF-8.")
+@common_options
 def export_cmd(archive_dir: Path, site: str | None, type_: str | None, which: str, since: str | None, fmt: str,
                output: Path, bom: bool) -> int:
     """Export archived versions for other tools, one record per version, streamed (memory stays flat).

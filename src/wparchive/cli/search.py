@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from wparchive.archive.store import Archive
-from wparchive.cli.options import archive_option
+from wparchive.cli.options import archive_option, common_options
 from wparchive.errors import InputError
 from wparchive.outputs.index import HIT_END, HIT_START, SearchIndex
 from wparchive.outputs.records import parse_date
@@ -37,6 +37,7 @@ def _existing(archive_dir: Path) -> Archive:
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Highlight matches in colour (auto: when stdout is a terminal and NO_COLOR is not set); "
                    "otherwise matches are marked **like this**.")
+@common_options
 def search_cmd(query: str, archive_dir: Path, site: str | None, type_: str | None, since: str | None,
                all_versions: bool, limit: int, as_json: bool, color: str) -> int:
     """Full-text search of the archived posts, best match first (SQLite FTS5, bm25 ranking).
@@ -71,6 +72,7 @@ def search_cmd(query: str, archive_dir: Path, site: str | None, type_: str | Non
 @click.command("index")
 @archive_option
 @click.option("--rebuild", is_flag=True, help="Drop the index and build it again from the snapshots.")
+@common_options
 def index_cmd(archive_dir: Path, rebuild: bool) -> int:
     """Bring the search index (ARCHIVE/.index.sqlite) up to date with the snapshots, or rebuild it.
 
