@@ -1,5 +1,8 @@
 """Compare two captures of a post: line hunks, word changes, metadata changes and statistics.
 
+Past 400 lines for a reason: the diff algorithm and its formats share the Hunk/Row types and read best
+as one piece; splitting the formatters out is the next step if it grows.
+
 Nothing here is quadratic in the size of a post (see `bench/diff.py`): lines are diffed first (common prefix
 and suffix, then lines occurring once on each side as anchors, recursively, as in patience diff, with
 `SequenceMatcher` only on small gaps; a huge gap with no anchor is one replaced block), then words the same
