@@ -2,132 +2,176 @@
 
 Each post is captured from the list page that carries it (no request per post). A re-run asks only
 for posts modified after the newest `modified_gmt` a complete earlier run saw (`modified_after`,
-WordPress >= 5.7); a site that ignores the parameter is detected and listed newest-modified first
-until already-archived posts are reached. Progress is kept in `<host>/<type>/.state.json`, so an
-interrupted run resumes near where it stopped.
+WordPress >= 5.7), then the newest IDs until known ones are reached (posts created with a past date);
+listing.py copes with a site that ignores `modified_after`. Progress is kept in
+`<host>/<type>/.state.json`, so an interrupted run resumes near where it stopped; what was learnt
+about the site (its API root, whether it honours `modified_after`) in `<host>/.site.json`, so an
+unchanged site costs one listing page and one page of newest IDs per type.
+
+A password-protected post is archived as what WordPress shows without its password (title, dates,
+terms, excerpt) with an empty body, and counted `protected`; its content comes in as a new version
+once its password is given. A post that a full listing no longer shows is asked for by ID before it is
+called `gone` (404/410): a 401/403 is `hidden` when it was public, and a draft or private post archived
+with credentials is never called gone by a run without them.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import errno
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from wparchive.archive.store import Archive, CaptureResult, host_folder
+from wparchive.archive.listing import (
+    PER_PAGE,
+    Listing,
+    gmt,
+    iso,
+    modified_after_support,
+    read_state,
+    write_state,
+)
+from wparchive.archive.store import Archive, PostKey, host_folder
+from wparchive.archive.summary import SiteSummary, TypeSummary
 from wparchive.errors import RemoteError, WparchiveError
-from wparchive.fsutil import atomic_write
 from wparchive.model import Post, Source
-from wparchive.sources.discover import EMBED, ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
+from wparchive.sources.discover import ApiRoot, Fetched, Locator, rest_base_for
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.rest import parse_json, with_params
 
-PER_PAGE = 100
-
-
-@dataclass
-class SiteSummary:
-    """Counts of one run, and what failed or vanished."""
-
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    revisions: int = 0
-    total: int | None = None
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    interrupted: bool = False
-
-    @property
-    def done(self) -> int:
-        return self.new + self.changed + self.unchanged + self.failed
-
-    def line(self) -> str:
-        # The total is what the listings announced; posts asked for again by ID come on top of it.
-        total = f" of {self.total}" if self.total is not None and self.total >= self.done else ""
-        text = (f"{self.done}{total} posts: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{self.failed} failed")
-        if self.revisions:
-            text += f", {self.revisions} revisions imported"
-        if self.gone:
-            text += f", {len(self.gone)} gone"
-        return text + (" (interrupted)" if self.interrupted else "")
-
-    def to_json(self) -> dict[str, Any]:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "failed": self.failed,
-                "revisions": self.revisions, "total": self.total, "interrupted": self.interrupted,
-                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone}
-
-
-def _gmt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+_gmt = gmt  # the name import_revisions uses
+# Statuses only an editor sees: a run without credentials cannot tell anything about such a post.
+_NOT_PUBLIC = frozenset({"draft", "pending", "private", "future", "trash", "auto-draft", "inherit"})
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 class SiteArchiver:
     """Archive every post of some types of one site."""
 
     def __init__(self, archive: Archive, locator: Locator, site: str, *,
-                 on_result: Callable[[str, CaptureResult | None, str | None], None] | None = None,
-                 on_total: Callable[[int], None] | None = None) -> None:
+                 on_result: Any = None, on_total: Any = None) -> None:
         self.archive = archive
         self.locator = locator
         self.client = locator.client
         self.site = site
-        self.on_result = on_result or (lambda *_: None)
-        self.on_total = on_total or (lambda *_: None)
+        self.on_result = on_result or (lambda *_: None)  # (line, CaptureResult | None, error | None)
+        self.on_total = on_total or (lambda *_: None)  # (announced total of every type so far)
         self.summary = SiteSummary()
+        self.site_state_path = archive.site_state_path(site)
+        self.site_state: dict[str, Any] = {}
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
             revisions: bool = False, autosaves: bool = False) -> SiteSummary:
-        api = self.locator.api_root(self.site)
-        bases = self.locator.rest_bases(api) if types == "all" else [rest_base_for(types)]
         try:
             with self.archive.lock():
-                for base in bases:
-                    self._run_type(api, base, since, full, revisions, autosaves)
+                self.site_state = read_state(self.site_state_path)
+                remembered = self.site_state.get("api_root")
+                api = ApiRoot(remembered) if isinstance(remembered, str) and remembered else None
+                try:
+                    self._run_types(api or self._discover(), types, since, full, revisions, autosaves)
+                except RemoteError:
+                    # A remembered API root that stopped working (the site moved): discover it again,
+                    # once, and only when nothing was archived yet; otherwise the error stands.
+                    if api is None or self.summary.done:
+                        raise
+                    fresh = self._discover()
+                    if fresh == api:
+                        raise
+                    self._run_types(fresh, types, since, full, revisions, autosaves)
         except KeyboardInterrupt:
             self.summary.interrupted = True
+        except OSError as exc:
+            if exc.errno not in DISK_FULL:
+                raise
+            self.summary.stopped = (f"the disk is full: cannot write {exc.filename or self.archive.root} "
+                                    f"({exc.strerror}); free some space and run the same command again")
         return self.summary
+
+    def _discover(self) -> ApiRoot:
+        api = self.locator.api_root(self.site)
+        self._remember(api_root=api.root)
+        return api
+
+    def _remember(self, **facts: Any) -> None:
+        if any(self.site_state.get(k) != v for k, v in facts.items()):
+            self.site_state.update(facts)
+            write_state(self.site_state_path, self.site_state)
+
+    def _run_types(self, api: ApiRoot, types: str, since: datetime | None, full: bool, revisions: bool,
+                   autosaves: bool) -> None:
+        self._check_credentials(api)
+        bases = self.locator.rest_bases(api) if types == "all" else [rest_base_for(types)]
+        for base in bases:
+            self._run_type(api, base, since, full, revisions, autosaves)
+
+    def _check_credentials(self, api: ApiRoot) -> None:
+        """With --user, ask once who we are: a refused password is said plainly, before any listing
+        (WordPress may treat a wrong one as anonymous, and then refuses `status=any` with a 400)."""
+        credentials = self.client.credentials
+        if credentials is None:
+            return
+        response = self.client.get(api.url("/wp/v2/users/me"))
+        if response.status_code in (401, 403):
+            sent = response.request is not None and "Authorization" in response.request.headers
+            if sent:
+                code = _error_code(response)
+                detail = f"HTTP {response.status_code}" + (f" {code}" if code else "")
+                raise RemoteError(f"credentials for {credentials.user} refused by {urlsplit(api.root).netloc} "
+                                  f"({detail}); check the application password (WPARCHIVE_APP_PASSWORD or "
+                                  "~/.netrc), and that the server passes the Authorization header to PHP")
+        if response.status_code >= 400:
+            raise self.client.error_for(response, "the credentials check (/wp/v2/users/me)")
+
+    def _support(self, api: ApiRoot, base: str) -> Any:
+        def support(known_only: bool = False) -> str:
+            answer = self.site_state.get("modified_after")
+            if isinstance(answer, str) or known_only:
+                return answer if isinstance(answer, str) else ""
+            answer = modified_after_support(self.client, api, base)
+            self._remember(modified_after=answer)
+            return answer
+        return support
 
     def _run_type(self, api: ApiRoot, base: str, since: datetime | None, full: bool, revisions: bool,
                   autosaves: bool) -> None:
+        summary = self.summary.of(base)
         state_path = self.archive.state_path(self.site, base)
-        state = _read_state(state_path)
-        high_water = _gmt(state.get("high_water"))
+        state = read_state(state_path)
+        high_water = gmt(state.get("high_water"))
         cutoff: datetime | None = since if since is not None else None if full else high_water
         start_page = 1
         resume = state.get("run")
-        if isinstance(resume, dict) and resume.get("cutoff") == (_iso(cutoff) if cutoff else None):
+        if isinstance(resume, dict) and resume.get("cutoff") == (iso(cutoff) if cutoff else None):
             start_page = max(1, int(resume.get("page", 1)) - 1)  # one page back covers deleted posts
-        run = _TypeRun(self, api, base, revisions, autosaves)
+        run = _TypeRun(self, api, base, summary, revisions, autosaves)
+        retry = [i for i in state.get("retry", []) if isinstance(i, int)]
+        saved = False
+
+        def progress(page: int) -> None:
+            nonlocal saved
+            write_state(state_path, dict(state, run={"cutoff": iso(cutoff) if cutoff else None, "page": page}))
+            saved = True
+
         # WordPress lists posts modified strictly after `modified_after`: a cut-off one second before
         # the newest post seen last time keeps an edit made later in that same second.
         after = cutoff - timedelta(seconds=1) if cutoff is not None and since is None else cutoff
-        listing = _Listing(self, api, base, start_page, state_path, state, cutoff=after)
+        listing = Listing(self.client, api, base, start_page=start_page, progress=progress, cutoff=after,
+                          support=self._support(api, base), on_total=lambda n: self._announce(summary, n))
         run.take(listing.posts())
         if cutoff is not None and since is None:
             # `modified_after` cannot see a post created with a date in the past, nor one scheduled
-            # earlier that went live since: list the newest IDs until every one is known.
+            # earlier that went live since: list the newest IDs until every one is known. Posts to be
+            # asked for by ID below count as known, so they never push this onto a second page.
             known = {key.id for key in self.archive.posts_of_type(self.site, base)}
-            newest_ids = _Listing(self, api, base, 1, None, {}, order="desc")
-            run.take(newest_ids.posts(until_known=known | run.seen))
-        retry = [i for i in state.get("retry", []) if isinstance(i, int) and i not in run.seen]
+            newest_ids = Listing(self.client, api, base, order="desc")
+            run.take(newest_ids.posts(until_known=known | run.seen | set(retry)), extra=True)
+        retry = [i for i in retry if i not in run.seen]
         if retry and since is None:  # posts that failed last time are asked for again by ID
-            run.take(_Listing(self, api, base, 1, None, {}, include=retry[:PER_PAGE]).posts())
+            run.take(Listing(self.client, api, base, include=retry[:PER_PAGE]).posts(), extra=True)
+        self._unlock_with_passwords(api, base, run)
         # Remember how far this run saw, but never past the server's clock (a scheduled post's
         # modified_gmt is in the future), and not for --since runs, which skip older posts.
         new_state: dict[str, Any] = {}
@@ -136,48 +180,147 @@ class SiteArchiver:
             seen_until = min(run.newest, run.server_now or datetime.now(timezone.utc))
             newest = max(newest, seen_until) if newest else seen_until
         if newest is not None:
-            new_state["high_water"] = _iso(newest)
+            new_state["high_water"] = iso(newest)
         if run.failed_ids:
             new_state["retry"] = sorted(run.failed_ids)
-        if new_state != state or listing.saved:
-            atomic_write(state_path, (json.dumps(new_state) + "\n").encode())
-        # Only a listing of everything from the first page can tell which posts are gone.
+        if new_state != state or saved:
+            write_state(state_path, new_state)
+        # Only a listing of everything from the first page can tell which posts are missing.
         if cutoff is None and listing.complete and start_page == 1:
-            for key in self.archive.posts_of_type(self.site, base):
+            for key in list(self.archive.posts_of_type(self.site, base)):
                 if key.id not in run.seen:
-                    self.summary.gone.append(key.ref)
-                    self.on_result(f"gone {key.ref}", None, None)
+                    self._missing(api, base, key, run)
+        if listing.complete:
+            summary.total = summary.done  # every post listed is accounted for
+            if not isinstance(self.site_state.get("modified_after"), str):
+                self._support(api, base)()  # asked once, so the next (incremental) run knows
 
-    def capture(self, fetched: Fetched, revisions: bool, autosaves: bool) -> bool:
+    def _announce(self, summary: TypeSummary, total: int) -> None:
+        summary.total = (summary.total or 0) + total
+        self.on_total(self.summary.total or 0)
+
+    def _unlock_with_passwords(self, api: ApiRoot, base: str, run: _TypeRun) -> None:
+        """Posts archived without their content whose password is given now: fetch them by ID."""
+        passwords = self.locator.passwords
+        if not passwords:
+            return
+        # By ID: just those posts. By permalink: every archived post's latest link is looked at.
+        keys = self.archive.posts_of_type(self.site, base) if passwords.by_link else \
+            (PostKey(host_folder(self.site), base, i) for i in sorted(passwords.ids()))
+        for key in keys:
+            if key.id in run.seen:
+                continue
+            latest = self.archive.latest(key)
+            if latest is None or not latest.meta().get("content_withheld"):
+                continue
+            password = passwords.get(key.id, str(latest.meta().get("link") or ""))
+            if not password:
+                continue
+            post_id = key.id
+            run.seen.add(post_id)
+            self._announce(run.summary, 1)
+            ref = latest.key.ref
+            try:
+                fetched = self.locator.fetch_route(api, base, post_id, password=password)
+            except WparchiveError as exc:
+                self.record_failure(run.summary, ref, self._password_error(exc, ref))
+                run.failed_ids.add(post_id)
+                continue
+            self.capture(fetched, run)
+
+    def _missing(self, api: ApiRoot, base: str, key: PostKey, run: _TypeRun) -> None:
+        """A post archived before that the full listing did not show: gone, hidden, trashed, or not
+        visible to this run (asked for by ID, never assumed gone)."""
+        summary = run.summary
+        url = api.url(f"/wp/v2/{base}/{key.id}")
+        response = self.client.get(url, self.locator.params())
+        latest = self.archive.latest(key)
+        before = str(latest.meta().get("status") or "") if latest is not None else ""
+        if response.status_code in (404, 410):
+            summary.gone.append(key.ref)
+            self.on_result(f"gone {key.ref}", None, None)
+        elif response.status_code in (401, 403):
+            if before in _NOT_PUBLIC and self.client.credentials is None:
+                return  # archived with credentials; an anonymous run cannot see it, and that is no news
+            summary.hidden.append(key.ref)
+            self.on_result(f"hidden {key.ref}: it was {before or 'public'} when archived and now answers "
+                           f"HTTP {response.status_code} (unpublished, or made private)", None, None)
+        elif response.status_code >= 400:
+            self.record_failure(summary, key.ref, str(self.client.error_for(response, f"{base}/{key.id}")))
+        else:
+            try:
+                data = parse_json(response)
+                fetched = self.locator.fetched(api, base, data, response, with_params(url, self.locator.params()),
+                                               f"{base}/{key.id}", refuse=False)
+            except WparchiveError as exc:
+                self.record_failure(summary, key.ref, str(exc))
+                return
+            run.seen.add(key.id)
+            if fetched.post.status == "trash":
+                summary.trashed.append(key.ref)
+            self.capture(fetched, run, label="trashed" if fetched.post.status == "trash" else None)
+
+    def record_failure(self, summary: TypeSummary, ref: str, why: str) -> None:
+        summary.failed += 1
+        summary.failures.append((ref, why))
+        self.on_result(f"failed {ref}: {why}", None, why)
+
+    @staticmethod
+    def _password_error(exc: WparchiveError, ref: str) -> str:
+        if "password-protected" in str(exc):
+            return "the password given for it was refused (HTTP 403); check --post-passwords or --post-password"
+        return str(exc)
+
+    def capture(self, fetched: Fetched, run: _TypeRun, label: str | None = None) -> bool:
         """Capture one listed post (and its revisions); a failure is counted, not raised."""
+        summary = run.summary
         ref = f"{host_folder(self.site)}/{fetched.rest_base}/{fetched.post.id}"
         try:
-            before = self.archive.latest(self.archive.key_for(fetched.post, self.site, fetched.rest_base))
-            if fetched.post.protected and not fetched.post.content_html.strip() and self.locator.post_password:
-                # A list page carries no protected content; the post's own route takes the password.
-                fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0)
-            refuse_protected(fetched.post, ref)
-            if revisions:  # first, so that history keeps each text's earliest date
-                import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
+            key = self.archive.key_for(fetched.post, self.site, fetched.rest_base)
+            before = self.archive.latest(key)
+            if fetched.post.withheld:
+                password = self.locator.password_for(fetched.post.id, fetched.post.link)
+                if password:  # a list page carries no protected content; the post's own route takes it
+                    try:
+                        fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0,
+                                                           password=password)
+                    except WparchiveError as exc:
+                        raise WparchiveError(self._password_error(exc, ref)) from None
+                elif before is not None and before.meta().get("protected") and \
+                        not before.meta().get("content_withheld"):
+                    # Archived with its content earlier (a password, or credentials): an empty body now
+                    # says only that this run has no password; it is not a new version.
+                    summary.protected += 1
+                    self.on_result(f"protected {ref}: archived with its content before; no password given "
+                                   "this run", None, None)
+                    return True
+            if run.revisions:  # first, so that history keeps each text's earliest date
+                import_revisions(self.archive, self.locator, fetched, run.autosaves, summary)
             result = self.archive.capture(fetched.post, fetched.source(), fetched.raw, site_url=self.site,
                                           rest_base=fetched.rest_base)
         except WparchiveError as exc:
-            self.summary.failed += 1
-            self.summary.failures.append((ref, str(exc)))
-            self.on_result(f"failed {ref}: {exc}", None, str(exc))
+            self.record_failure(summary, ref, str(exc))
             return False
-        if result.status == "unchanged":
-            self.summary.unchanged += 1
+        line = result.line
+        if fetched.post.withheld:
+            summary.protected += 1
+            if result.status == "new":
+                line = f"protected {result.snapshot.key.ref} v{result.snapshot.version} (content withheld: " \
+                       "no password)"
+        elif result.status == "unchanged":
+            summary.unchanged += 1
         elif before is None:
-            self.summary.new += 1
+            summary.new += 1
         else:
-            self.summary.changed += 1
-        self.on_result(result.line, result, None)
+            summary.changed += 1
+        if label and result.status == "new":
+            line = f"{label} {result.snapshot.key.ref} v{result.snapshot.version}"
+        self.on_result(line, result, None)
         return True
 
 
 def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autosaves: bool = False,
-                     summary: SiteSummary | None = None) -> int:
+                     summary: TypeSummary | None = None) -> int:
     """Import the revisions of one fetched post (needs credentials); returns how many made versions."""
     client = locator.client
     if client.credentials is None:
@@ -230,15 +373,17 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
 class _TypeRun:
     """What one type's run has seen: IDs, the newest modification, failures, the server's clock."""
 
-    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, revisions: bool, autosaves: bool) -> None:
-        self.owner, self.api, self.base = owner, api, base
+    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, summary: TypeSummary, revisions: bool,
+                 autosaves: bool) -> None:
+        self.owner, self.api, self.base, self.summary = owner, api, base, summary
         self.revisions, self.autosaves = revisions, autosaves
         self.seen: set[int] = set()
         self.failed_ids: set[int] = set()
         self.newest: datetime | None = None
         self.server_now: datetime | None = None
 
-    def take(self, items: Iterator[tuple[dict[str, Any], bytes, Any]]) -> None:
+    def take(self, items: Iterator[tuple[dict[str, Any], bytes, Any]], extra: bool = False) -> None:
+        """Capture each listed post once; `extra` listings (newest IDs, retries) add to the total."""
         params = self.owner.locator.params()
         for data, raw, response in items:
             if self.server_now is None:
@@ -247,15 +392,25 @@ class _TypeRun:
             if post.id is None or post.id in self.seen:
                 continue
             self.seen.add(post.id)
-            modified = _gmt(post.modified_gmt)
+            if extra:
+                self.owner._announce(self.summary, 1)
+            modified = gmt(post.modified_gmt)
             if modified and (self.newest is None or modified > self.newest):
                 self.newest = modified
             url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
             fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site)
-            if self.owner.capture(fetched, self.revisions, self.autosaves):
+            if self.owner.capture(fetched, self):
                 self.failed_ids.discard(post.id)
             else:
                 self.failed_ids.add(post.id)
+
+
+def _error_code(response: Any) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("code") or "") if isinstance(body, dict) else ""
 
 
 def _http_date(value: str | None) -> datetime | None:
@@ -263,115 +418,6 @@ def _http_date(value: str | None) -> datetime | None:
         return parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
-
-
-class _Listing:
-    """The pages of one type's listing, with the end conditions and fallback of WordPress.
-
-    By ID ascending (optionally `modified_after` a cut-off), by ID descending (the newest posts), or
-    the posts of some IDs (`include`).
-    """
-
-    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, start_page: int, state_path: Any,
-                 state: dict[str, Any], *, cutoff: datetime | None = None, order: str = "asc",
-                 include: list[int] | None = None) -> None:
-        self.owner = owner
-        self.client = owner.client
-        self.api = api
-        self.base = base
-        self.cutoff = cutoff
-        self.order = order
-        self.include = include
-        self.page = start_page
-        self.state_path = state_path
-        self.state = state
-        self.complete = False
-        self.fallback = False
-        self.saved = False  # progress was written to the state file during this listing
-        # The type's main listing counts toward the total and saves its page for a resume; the extra
-        # passes (newest IDs, retries) do neither.
-        self.primary = state_path is not None
-
-    def params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"per_page": PER_PAGE, "page": self.page, "_embed": EMBED}
-        if self.fallback:
-            params.update(orderby="modified", order="desc")
-        else:
-            params.update(orderby="id", order=self.order)
-            if self.cutoff is not None:
-                # With its zone given, WordPress converts the time to the site's zone before comparing
-                # it with the local `post_modified` (WP_Date_Query::build_mysql_datetime).
-                params["modified_after"] = _iso(self.cutoff) + "Z"
-        if self.include:
-            params["include"] = ",".join(str(i) for i in self.include)
-        if self.client.credentials is not None:
-            params.update(status="any", context="edit")
-        return params
-
-    def posts(self, until_known: set[int] | None = None) -> Iterator[tuple[dict[str, Any], bytes, Any]]:
-        """Every post of the listing; with `until_known`, pages end the listing once all are known."""
-        url = self.api.url(f"/wp/v2/{self.base}")
-        first = True
-        while True:
-            response = self.client.get(url, self.params())
-            if response.status_code == 400 and self.page > 1:
-                break  # rest_post_invalid_page_number: past the last page
-            if response.status_code >= 400:
-                raise self.client.error_for(response, f"the {self.base} listing page {self.page}")
-            body = parse_json(response)
-            if not isinstance(body, list):
-                raise RemoteError(f"{url} did not return a list of posts")
-            values = split_json_values(response.content.decode("utf-8-sig", "replace")) or []
-            total = response.headers.get("X-WP-Total")
-            if first and total and total.isdigit() and self.primary:
-                self.owner.summary.total = (self.owner.summary.total or 0) + int(total)
-                self.owner.on_total(self.owner.summary.total)
-            first = False
-            if self.cutoff is not None and not self.fallback and self._ignored(values):
-                self.fallback, self.page = True, 1
-                continue
-            unknown = 0
-            for value, text in values:
-                if not isinstance(value, dict):
-                    continue
-                if self.fallback and self.cutoff is not None:
-                    modified = _gmt(value.get("modified_gmt"))
-                    if modified is not None and modified < self.cutoff:
-                        self.complete = True
-                        return
-                if until_known is not None:
-                    if value.get("id") in until_known:
-                        continue
-                    unknown += 1
-                yield value, text.encode("utf-8"), response
-            pages = response.headers.get("X-WP-TotalPages", "")
-            if not values or (pages.isdigit() and self.page >= int(pages)) or (until_known is not None
-                                                                               and not unknown):
-                break
-            self.page += 1
-            if self.primary:
-                self._save_progress()
-        self.complete = True
-
-    def _ignored(self, values: list[tuple[Any, str]]) -> bool:
-        """True when the site answered with posts that `modified_after` should have left out."""
-        cutoff = self.cutoff
-        assert cutoff is not None
-        return any(isinstance(v, dict) and (_gmt(v.get("modified_gmt")) or cutoff) < cutoff for v, _ in values)
-
-    def _save_progress(self) -> None:
-        run = {"cutoff": _iso(self.cutoff) if self.cutoff else None, "page": self.page}
-        state = dict(self.state, run=run)
-        atomic_write(self.state_path, (json.dumps(state) + "\n").encode())
-        self.saved = True
-
-
-def _read_state(path: Any) -> dict[str, Any]:
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
 
 
 def since_date(text: str) -> datetime:

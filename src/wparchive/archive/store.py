@@ -36,6 +36,7 @@ FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
 LOCK_NAME = ".lock"
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
+SITE_STATE_NAME = ".site.json"  # whole-site runs: what was learnt about a site (API root, quirks)
 _SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -175,6 +176,22 @@ class Archive:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
             f.close()
 
+    def writer_active(self) -> bool:
+        """True while another process holds the write lock (its temporaries are live, not stray)."""
+        if self._lock_depth:
+            return True
+        try:
+            f = open(self.root / LOCK_NAME, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return False
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            f.close()  # closing drops a shared lock taken here
+        return False
+
     # -- writing ---------------------------------------------------------------------------
     def type_folder(self, site_url: str, rest_base: str) -> Path:
         """The folder of one post type of one site: the same sanitised names as the snapshots in it."""
@@ -183,6 +200,10 @@ class Archive:
     def state_path(self, site_url: str, rest_base: str) -> Path:
         """Where whole-site runs keep their progress for one post type (`.state.json`)."""
         return self.type_folder(site_url, rest_base) / STATE_NAME
+
+    def site_state_path(self, site_url: str) -> Path:
+        """Where whole-site runs remember what they learnt about a site (API root, its quirks)."""
+        return self.root / host_folder(site_url) / SITE_STATE_NAME
 
     def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
         """Where a post is filed. A live capture is filed under the site it was fetched from, never
@@ -244,6 +265,8 @@ class Archive:
             "source": source.to_json(),
         }
         meta.update(metadata(post))
+        if post.withheld:  # a later run with the password replaces it with the content, as a new version
+            meta["content_withheld"] = True
         meta["content_hash"] = digest
         meta["converter"] = CONVERTER
         meta["files"] = {n: {"sha256": sha256(data), "size": len(data)} for n, data in files.items()}
@@ -312,20 +335,27 @@ class Archive:
         if not self.root.is_dir():
             return 0, problems
         # atomic_write's temporary files (a state file's) left by a killed process.
-        for leftover in sorted(self.root.glob("*/*/.*.tmp")):
-            problems.append(Problem(leftover, "stray", "an interrupted write's temporary file; safe to delete"))
+        for leftover in sorted(self.root.glob("*/*/.*.tmp")) + sorted(self.root.glob("*/.*.tmp")):
+            if self._stray(leftover):
+                problems.append(Problem(leftover, "stray", "an interrupted write's temporary file; safe to delete"))
         for key in self.posts():
             post_dir = self.post_dir(key)
             for child in sorted(post_dir.iterdir()):
                 if child.name.startswith(TMP_PREFIX):
-                    problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; "
-                                                           "safe to delete"))
+                    if self._stray(child):
+                        problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; "
+                                                               "safe to delete"))
                 elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
                     checked += 1
                     problems.extend(_verify_snapshot(child))
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
+
+    def _stray(self, temporary: Path) -> bool:
+        # A temporary is live while a writer holds the lock (it is renamed or removed before the lock
+        # is released); it is stray only if it still exists once no writer holds the lock.
+        return not self.writer_active() and temporary.exists()
 
 
 def pick_version(key: PostKey, versions: list[Snapshot], spec: str | None) -> Snapshot:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
@@ -23,6 +24,7 @@ from requests.utils import parse_header_links
 from wparchive.errors import InputError, RemoteError
 from wparchive.model import Post, Source
 from wparchive.sources.dump import split_json_values
+from wparchive.sources.passwords import PostPasswords
 from wparchive.sources.rest import Client, is_html, parse_json, redact_url, with_params
 
 API_REL = "https://api.w.org/"
@@ -134,10 +136,14 @@ def _links(response: requests.Response) -> list[dict[str, str]]:
 class Locator:
     """Turns targets into fetched posts through one `Client`."""
 
-    def __init__(self, client: Client, *, post_password: str | None = None) -> None:
+    def __init__(self, client: Client, *, post_password: str | None = None,
+                 passwords: PostPasswords | None = None, on_note: Callable[[str], None] | None = None) -> None:
         self.client = client
+        self.on_note = on_note or (lambda _: None)
         self.post_password = post_password
+        self.passwords = passwords or PostPasswords()
         self._types: dict[str, list[str]] = {}
+        self._roots: dict[str, ApiRoot] = {}
 
     # -- public ----------------------------------------------------------------------------
     def fetch(self, target: str, *, site: str | None = None, type_: str | None = None) -> Fetched:
@@ -157,16 +163,44 @@ class Locator:
         return self._by_slug(api, target, type_, None, site)
 
     def api_root(self, site: str) -> ApiRoot:
-        """The REST API root of the site at `site`: advertised, else `/wp-json/`, else `?rest_route=/`."""
-        site = site if site.startswith(("http://", "https://")) else "https://" + site
-        response = self.client.get(site, accept="text/html,application/json;q=0.9,*/*;q=0.8")
-        api = self._advertised_root(response)
-        return api or self._guess_root(response.url or site)
+        """The REST API root of the site at `site`: advertised, else `/wp-json/`, else `?rest_route=/`.
 
-    def fetch_route(self, api: ApiRoot, base: str, post_id: int, *, what: str | None = None) -> Fetched:
+        A site without a scheme is tried over https, then (without credentials only: they never go
+        over plain http unless asked for) over http; `on_note` is told which one answered.
+        """
+        if site in self._roots:
+            return self._roots[site]
+        accept = "text/html,application/json;q=0.9,*/*;q=0.8"
+        if site.startswith(("http://", "https://")):
+            url = site
+            response = self.client.get(url, accept=accept)
+        else:
+            url = "https://" + site
+            try:
+                response = self.client.get(url, accept=accept)
+                self.on_note(f"--site {site} has no scheme: using {url}")
+            except RemoteError as exc:
+                if self.client.credentials is not None:
+                    raise RemoteError(f"{site} did not answer over https ({exc}); credentials are sent only "
+                                      f"over https: give --site http://{site} to send them over plain http") from None
+                url = "http://" + site
+                response = self.client.get(url, accept=accept)
+                self.on_note(f"--site {site} has no scheme and https did not answer: using {url}")
+        api = self._advertised_root(response) or self._guess_root(response.url or url)
+        self._roots[site] = api
+        return api
+
+    def password_for(self, post_id: int | None, link: str | None) -> str | None:
+        """The password of a protected post: from --post-passwords, else --post-password."""
+        return self.passwords.get(post_id, link) or self.post_password
+
+    def fetch_route(self, api: ApiRoot, base: str, post_id: int, *, what: str | None = None,
+                    password: str | None = None) -> Fetched:
         """GET one post's route with embedded author and terms (and `context=edit` with credentials)."""
         url = api.url(f"/wp/v2/{base}/{post_id}")
         params = self.params()
+        if password:
+            params["password"] = password
         label = what or f"{base}/{post_id}"
         data, response = self.client.get_json(url, params, what=label)
         return self.fetched(api, base, data, response, with_params(url, params), label)
@@ -180,14 +214,15 @@ class Locator:
         return params
 
     def fetched(self, api: ApiRoot, base: str, data: Any, response: requests.Response, url: str,
-                what: str) -> Fetched:
+                what: str, refuse: bool = True) -> Fetched:
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
         if post.id is None or post.id <= 0:  # it names the archive folder: a positive integer only
             raise RemoteError(f"{redact_url(response.url)} returned a post without a valid id "
                               f"({str(data.get('id'))[:40]!r})")
-        refuse_protected(post, what)
+        if refuse:
+            refuse_protected(post, what)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
                        site=_origin(api.root))

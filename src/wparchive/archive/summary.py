@@ -1,0 +1,106 @@
+"""What a whole-site run did, per post type: counts that add up, and the posts that failed or vanished."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Each listed post ends in exactly one of these.
+OUTCOMES = ("new", "changed", "unchanged", "protected", "failed")
+
+
+@dataclass
+class TypeSummary:
+    """One post type's run. `total` is what the listings announced; once the type's listing has
+    completed it is the number of posts accounted for, so `done of total` always adds up."""
+
+    base: str
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    protected: int = 0
+    failed: int = 0
+    revisions: int = 0
+    total: int | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    trashed: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(getattr(self, name) for name in OUTCOMES)
+
+    def line(self, interrupted: bool = False) -> str:
+        total = f" of {self.total}" if self.total is not None and self.total >= self.done else ""
+        text = f"{self.done}{total} {self.base}: " + ", ".join(f"{getattr(self, n)} {n}" for n in OUTCOMES)
+        if self.revisions:
+            text += f", {self.revisions} revisions imported"
+        for name in ("gone", "hidden", "trashed"):
+            if getattr(self, name):
+                text += f", {len(getattr(self, name))} {name}"
+        return text + (" (interrupted)" if interrupted else "")
+
+    def counts(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(self, name) for name in OUTCOMES}
+        out.update(revisions=self.revisions, total=self.total, gone=list(self.gone), hidden=list(self.hidden),
+                   trashed=list(self.trashed),
+                   failures=[{"post": p, "error": e} for p, e in self.failures])
+        return out
+
+
+@dataclass
+class SiteSummary:
+    """A whole run: one TypeSummary per post type, in the order they ran, and how the run ended."""
+
+    types: dict[str, TypeSummary] = field(default_factory=dict)
+    interrupted: bool = False
+    stopped: str | None = None  # why the run stopped early (a full disk), if it did
+
+    def of(self, base: str) -> TypeSummary:
+        if base not in self.types:
+            self.types[base] = TypeSummary(base)
+        return self.types[base]
+
+    def _sum(self, name: str) -> int:
+        return sum(getattr(t, name) for t in self.types.values())
+
+    new = property(lambda self: self._sum("new"))
+    changed = property(lambda self: self._sum("changed"))
+    unchanged = property(lambda self: self._sum("unchanged"))
+    protected = property(lambda self: self._sum("protected"))
+    failed = property(lambda self: self._sum("failed"))
+    revisions = property(lambda self: self._sum("revisions"))
+    done = property(lambda self: self._sum("done"))
+
+    @property
+    def total(self) -> int | None:
+        totals = [t.total for t in self.types.values() if t.total is not None]
+        return sum(totals) if totals else None
+
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        return [f for t in self.types.values() for f in t.failures]
+
+    @property
+    def gone(self) -> list[str]:
+        return [g for t in self.types.values() for g in t.gone]
+
+    def lines(self) -> list[str]:
+        """One line per post type that ran (a type the run never reached is not listed)."""
+        return [t.line(self.interrupted) for t in self.types.values()] or [
+            "0 posts" + (" (interrupted)" if self.interrupted else "")]
+
+    def line(self) -> str:
+        return "; ".join(self.lines())
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(self, name) for name in OUTCOMES}
+        out.update(revisions=self.revisions, total=self.total, interrupted=self.interrupted,
+                   failures=[{"post": p, "error": e} for p, e in self.failures], gone=self.gone,
+                   hidden=[h for t in self.types.values() for h in t.hidden],
+                   trashed=[h for t in self.types.values() for h in t.trashed],
+                   types={base: t.counts() for base, t in self.types.items()})
+        if self.stopped:
+            out["stopped"] = self.stopped
+        return out
