@@ -169,6 +169,23 @@ class WordPress:
         Returns {"deleted": true, "previous": {...}} (force) or the trashed post."""
         return self._call("DELETE", f"/wp/v2/posts/{int(id)}", params={"force": "true" if force else "false"})
 
+    @property
+    def requests_log(self) -> Path:
+        """Where router.php writes one `METHOD URI` line per request the site answered."""
+        return Path(self.env["dir"]) / "logs" / "requests.log"
+
+    def requests_mark(self) -> int:
+        """A mark in the request log; `requests_since(mark)` gives the requests made after it."""
+        try:
+            return self.requests_log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def requests_since(self, mark: int) -> list[str]:
+        with open(self.requests_log, "rb") as f:
+            f.seek(mark)
+            return f.read().decode("utf-8", "replace").splitlines()
+
     def create(self, base: str, **fields: Any) -> dict:
         """Create an item of any REST type with any fields: create("pages", title=..., status=...)."""
         return self._call("POST", f"/wp/v2/{base}", json=fields)

@@ -395,7 +395,10 @@ class _TypeRun:
             if extra:
                 self.owner._announce(self.summary, 1)
             modified = gmt(post.modified_gmt)
-            if modified and (self.newest is None or modified > self.newest):
+            # A scheduled post is "modified" in the future: it must not move the cut-off (it would hide
+            # later edits, and move on every run, rewriting the state of an unchanged site).
+            now = self.server_now or datetime.now(timezone.utc)
+            if modified and modified <= now and (self.newest is None or modified > self.newest):
                 self.newest = modified
             url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
             fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site)
