@@ -82,6 +82,11 @@ class FakeWordPress:
             return _json(200, {"post": {"slug": "post", "rest_base": "posts"},
                                "page": {"slug": "page", "rest_base": "pages"},
                                "attachment": {"slug": "attachment", "rest_base": "media"}}, link)
+        if route.rstrip("/") == "/wp/v2/users/me":
+            if any(k.lower() == "authorization" for k in (headers or {})):
+                return _json(200, {"id": 1, "name": "editor", "slug": "editor"}, link)
+            return _json(401, {"code": "rest_not_logged_in", "message": "You are not currently logged in.",
+                               "data": {"status": 401}}, link)
         if route.rstrip("/") == "/wp/v2/pages":
             return self._listing([], query, link, route)
         if route.rstrip("/") == "/wp/v2/posts":

@@ -25,8 +25,8 @@ def site(monkeypatch):
 
 
 def run(tmp_path, *args, env=None):
-    return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", SITE, "--all", *args],
-                              env=env)
+    return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", SITE, "--all",
+                                    "--no-log-format", *args], env=env)
 
 
 def protect(fake, post_id):
@@ -56,14 +56,17 @@ def test_pagination_edges(site, tmp_path, n, pages):
     site.n = n
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{n} of {n} posts: {n} new, 0 changed, 0 unchanged, 0 failed\n"
+    assert result.stderr == f"{n} of {n} posts: {n} new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
     assert snapshot_count(tmp_path) == n
-    listed = listing_requests(site)
+    *listed, probe = listing_requests(site)
     assert len(listed) == pages
+    # Once per site: does it honour modified_after? (a cut-off far in the future must list nothing)
+    assert probe == SITE + "/wp-json/wp/v2/posts?per_page=1&modified_after=2999-12-31T23%3A59%3A59Z&_fields=id"
     assert all("per_page=100" in u and "orderby=id" in u and "order=asc" in u and "_embed=author%2Cwp%3Aterm" in u
                for u in listed)
-    # Whole site in ceil(N/100) listing requests plus discovery (front page): no request per post.
-    assert len(site.requests) == pages + 1
+    # Whole site in ceil(N/100) listing requests plus discovery (front page) and the question above: no
+    # request per post.
+    assert len(site.requests) == pages + 2
 
 
 def test_the_400_past_the_end_ends_the_listing(site, tmp_path):
@@ -79,7 +82,7 @@ def test_the_400_past_the_end_ends_the_listing(site, tmp_path):
     site.handle = without_pages
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
-    assert len(listing_requests(site)) == 3  # pages 1, 2, then the 400
+    assert len(listing_requests(site)) == 4  # pages 1, 2, then the 400, and the modified_after question
     assert snapshot_count(tmp_path) == 150
 
 
@@ -89,7 +92,7 @@ def test_a_page_that_fails_then_succeeds_on_retry(site, tmp_path):
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
     assert snapshot_count(tmp_path) == 150
-    assert len(listing_requests(site)) == 3  # page 2 asked twice
+    assert len(listing_requests(site)) == 4  # page 2 asked twice, and the modified_after question
 
 
 def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
@@ -104,18 +107,19 @@ def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
     # One second of overlap re-lists the newest post (found unchanged, nothing written), and the
     # newest IDs are checked for posts modified_after cannot see (created with a past date).
     assert result.exit_code == 0 and result.stdout == "unchanged example.com/posts/120\n"
-    assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 failed\n"
-    assert len(site.requests) == 3
-    assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[1]
-    assert "orderby=id&order=desc" in site.requests[2] or "order=desc" in site.requests[2]
+    assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 protected, 0 failed\n"
+    # The API root and the site's support of modified_after are remembered: no discovery.
+    assert len(site.requests) == 2
+    assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[0]
+    assert "orderby=id&order=desc" in site.requests[1]
     assert [(p, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted((tmp_path / "a").rglob("*"))] == \
         stats_before
     site.edits[7] = 1
     site.requests.clear()
     result = run(tmp_path)
     assert result.stdout == "new example.com/posts/7 v2\nunchanged example.com/posts/120\n"
-    assert result.stderr == "2 of 2 posts: 0 new, 1 changed, 1 unchanged, 0 failed\n"
-    assert len(site.requests) == 3
+    assert result.stderr == "2 of 2 posts: 0 new, 1 changed, 1 unchanged, 0 protected, 0 failed\n"
+    assert len(site.requests) == 2
 
 
 def test_since_and_full(site, tmp_path):
@@ -123,13 +127,13 @@ def test_since_and_full(site, tmp_path):
     run(tmp_path, "--quiet")
     site.requests.clear()
     result = run(tmp_path, "--since", "2024-01-01T00:20:00", "--quiet")
-    assert "modified_after=2024-01-01T00%3A20%3A00Z" in site.requests[1]
-    assert result.stderr == "10 of 10 posts: 0 new, 0 changed, 10 unchanged, 0 failed\n"
+    assert "modified_after=2024-01-01T00%3A20%3A00Z" in site.requests[0]
+    assert result.stderr == "10 of 10 posts: 0 new, 0 changed, 10 unchanged, 0 protected, 0 failed\n"
     site.deleted.add(3)
     result = run(tmp_path, "--full")
     assert "modified_after" not in site.requests[-1]
     assert "gone example.com/posts/3\n" in result.stdout
-    assert result.stderr.endswith("29 of 29 posts: 0 new, 0 changed, 29 unchanged, 0 failed, 1 gone\n")
+    assert result.stderr.endswith("29 of 29 posts: 0 new, 0 changed, 29 unchanged, 0 protected, 0 failed, 1 gone\n")
     assert (tmp_path / "a/example.com/posts/3").is_dir()  # never deleted
 
 
@@ -142,10 +146,16 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
     result = run(tmp_path)
     assert result.stdout == "new example.com/posts/200 v2\nunchanged example.com/posts/250\n"
     listed = listing_requests(site)
-    # The first page came back unfiltered, so the run switched to newest-modified-first and stopped
-    # at the first post it already had.
-    assert "orderby=id" in listed[0] and "orderby=modified" in listed[1] and "order=desc" in listed[1]
-    assert "orderby=id&order=desc" in listed[2] and len(listed) == 3
+    # The first page came back unfiltered (many posts older than the cut-off, not one odd post), so the
+    # site was asked again, and the run switched to newest-modified-first and stopped at the first post
+    # it already had. The answer is remembered: the next run goes newest-modified-first at once.
+    assert "orderby=id" in listed[0] and "modified_after=2999" in listed[1]
+    assert "orderby=modified" in listed[2] and "order=desc" in listed[2]
+    assert "orderby=id&order=desc" in listed[3] and len(listed) == 4
+    site.requests.clear()
+    again = run(tmp_path)
+    assert again.stdout == "unchanged example.com/posts/200\n"  # the newest-modified post: its edit
+    assert "orderby=modified" in listing_requests(site)[0] and len(listing_requests(site)) == 2
 
 
 def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
@@ -164,7 +174,7 @@ def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
     monkeypatch.setattr(store.Archive, "capture", interrupting)
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 130
-    assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 failed (interrupted)",
+    assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 protected, 0 failed (interrupted)",
                                           "error: interrupted; run the same command again to resume"]
     assert snapshot_count(tmp_path) == 249
     assert not list((tmp_path / "a").rglob(".tmp-*"))
@@ -178,19 +188,38 @@ def test_interrupted_run_resumes(site, tmp_path, monkeypatch):
     assert result.exit_code == 0
     # Resumed one page before where it stopped (page 2), not from the start.
     assert "page=2" in listing_requests(site)[0]
-    assert result.stderr == "250 of 350 posts: 101 new, 0 changed, 149 unchanged, 0 failed\n"
+    assert result.stderr == ("250 of 350 posts: 101 new, 0 changed, 149 unchanged, 0 protected, 0 failed, 100 "
+                             "archived before the interruption this run resumed\n")
     assert snapshot_count(tmp_path) == 350
 
 
-def test_json_summary_and_failures(site, tmp_path):
-    site.n = 3
+def fail_capture_of(monkeypatch, post_id):
+    """Make capturing one post fail (as a post WordPress sends broken would)."""
+    import wparchive.archive.store as store
+    from wparchive.errors import RemoteError
+
+    real = store.Archive.capture
+
+    def failing(self, post, *args, **kwargs):
+        if post.id == post_id:
+            raise RemoteError(f"post {post_id} is broken")
+        return real(self, post, *args, **kwargs)
+
+    monkeypatch.setattr(store.Archive, "capture", failing)
+    return real
+
+
+def test_json_summary_protected_and_failures(site, tmp_path, monkeypatch):
+    site.n = 4
     protect(site, 2)
+    fail_capture_of(monkeypatch, 3)
     result = run(tmp_path, "--json")
     assert result.exit_code == 4
     summary = json.loads(result.stdout)
-    assert summary["new"] == 2 and summary["failed"] == 1 and summary["total"] == 3
-    assert summary["failures"][0]["post"] == "example.com/posts/2"
-    assert "password-protected" in summary["failures"][0]["error"]
+    counts = {"new": 2, "changed": 0, "unchanged": 0, "protected": 1, "failed": 1, "revisions": 0, "total": 4,
+              "gone": [], "hidden": [], "trashed": [],
+              "failures": [{"post": "example.com/posts/3", "error": "post 3 is broken"}]}
+    assert summary == dict(counts, interrupted=False, types={"posts": counts})
 
 
 def test_revisions_need_credentials(site, tmp_path):
@@ -239,12 +268,13 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
     assert result.exit_code == 0
 
 
-def test_posts_that_failed_are_asked_for_again(site, tmp_path):
+def test_posts_that_failed_are_asked_for_again(site, tmp_path, monkeypatch):
     site.n = 250  # post 2 is far from the newest IDs, which are checked anyway
-    original = protect(site, 2)
+    real = fail_capture_of(monkeypatch, 2)
     assert run(tmp_path, "--quiet").exit_code == 4
     assert json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())["retry"] == [2]
-    site.post = original  # no longer protected
+    import wparchive.archive.store as store
+    monkeypatch.setattr(store.Archive, "capture", real)
     site.requests.clear()
     result = run(tmp_path)
     assert result.exit_code == 0

@@ -118,10 +118,14 @@ class Listing:
             if not isinstance(body, list):
                 raise RemoteError(f"{url} did not return a list of posts")
             values = split_json_values(response.content.decode("utf-8-sig", "replace")) or []
-            if self.cutoff is not None and not self.fallback and self._suspicious(values) \
-                    and self.support is not None and self.support() == IGNORED:
-                self.fallback, self.page = True, 1
-                continue
+            if self.cutoff is not None and not self.fallback and self.support is not None:
+                odd = self._suspicious(values)
+                # Asked when the site's answer is not known yet, or again (once) when many posts older
+                # than the cut-off come back: a site can stop honouring it (a plugin, a downgrade).
+                if odd and (not self.support(known_only=True) or odd > max(3, len(values) // 10)) \
+                        and self.support(ask=True) == IGNORED:
+                    self.fallback, self.page = True, 1
+                    continue
             total = response.headers.get("X-WP-Total")
             if first and total and total.isdigit() and self.on_total is not None and not self.fallback:
                 self.on_total(int(total))
@@ -149,8 +153,8 @@ class Listing:
                 self.progress(self.page)
         self.complete = True
 
-    def _suspicious(self, values: list[tuple[Any, str]]) -> bool:
-        """Posts that `modified_after` should have left out, by their GMT time (see the module's doc)."""
+    def _suspicious(self, values: list[tuple[Any, str]]) -> int:
+        """How many posts `modified_after` should have left out, by their GMT time (see the module's doc)."""
         cutoff = self.cutoff
         assert cutoff is not None
-        return any(isinstance(v, dict) and (gmt(v.get("modified_gmt")) or cutoff) < cutoff for v, _ in values)
+        return sum(1 for v, _ in values if isinstance(v, dict) and (gmt(v.get("modified_gmt")) or cutoff) < cutoff)

@@ -126,10 +126,15 @@ class SiteArchiver:
             raise self.client.error_for(response, "the credentials check (/wp/v2/users/me)")
 
     def _support(self, api: ApiRoot, base: str) -> Any:
-        def support(known_only: bool = False) -> str:
+        asked = False
+
+        def support(known_only: bool = False, ask: bool = False) -> str:
+            """The remembered answer ("" if none); asked (once a run) if unknown, or with `ask`."""
+            nonlocal asked
             answer = self.site_state.get("modified_after")
-            if isinstance(answer, str) or known_only:
+            if known_only or (isinstance(answer, str) and not ask) or asked:
                 return answer if isinstance(answer, str) else ""
+            asked = True
             answer = modified_after_support(self.client, api, base)
             self._remember(modified_after=answer)
             return answer
@@ -191,7 +196,9 @@ class SiteArchiver:
                 if key.id not in run.seen:
                     self._missing(api, base, key, run)
         if listing.complete:
-            summary.total = summary.done  # every post listed is accounted for
+            if start_page > 1:  # resumed: the pages before were archived by the interrupted run
+                summary.resumed_after = (start_page - 1) * PER_PAGE
+            summary.total = summary.done + summary.resumed_after  # every post listed is accounted for
             if not isinstance(self.site_state.get("modified_after"), str):
                 self._support(api, base)()  # asked once, so the next (incremental) run knows
 

@@ -22,6 +22,7 @@ class TypeSummary:
     failed: int = 0
     revisions: int = 0
     total: int | None = None
+    resumed_after: int = 0  # posts of the listing archived by an interrupted earlier run
     failures: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
@@ -34,6 +35,8 @@ class TypeSummary:
     def line(self, interrupted: bool = False) -> str:
         total = f" of {self.total}" if self.total is not None and self.total >= self.done else ""
         text = f"{self.done}{total} {self.base}: " + ", ".join(f"{getattr(self, n)} {n}" for n in OUTCOMES)
+        if self.resumed_after:
+            text += f", {self.resumed_after} archived before the interruption this run resumed"
         if self.revisions:
             text += f", {self.revisions} revisions imported"
         for name in ("gone", "hidden", "trashed"):

@@ -166,7 +166,7 @@ class Locator:
         """The REST API root of the site at `site`: advertised, else `/wp-json/`, else `?rest_route=/`.
 
         A site without a scheme is tried over https, then (without credentials only: they never go
-        over plain http unless asked for) over http; `on_note` is told which one answered.
+        over plain http unless asked for) over http, and `on_note` is told so.
         """
         if site in self._roots:
             return self._roots[site]
@@ -178,7 +178,6 @@ class Locator:
             url = "https://" + site
             try:
                 response = self.client.get(url, accept=accept)
-                self.on_note(f"--site {site} has no scheme: using {url}")
             except RemoteError as exc:
                 if self.client.credentials is not None:
                     raise RemoteError(f"{site} did not answer over https ({exc}); credentials are sent only "
