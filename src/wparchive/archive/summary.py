@@ -32,7 +32,7 @@ class TypeSummary:
     def done(self) -> int:
         return sum(getattr(self, name) for name in OUTCOMES)
 
-    def line(self, interrupted: bool = False) -> str:
+    def line(self, ended: str = "") -> str:
         total = f" of {self.total}" if self.total is not None and self.total >= self.done else ""
         text = f"{self.done}{total} {self.base}: " + ", ".join(f"{getattr(self, n)} {n}" for n in OUTCOMES)
         if self.resumed_after:
@@ -42,7 +42,7 @@ class TypeSummary:
         for name in ("gone", "hidden", "trashed"):
             if getattr(self, name):
                 text += f", {len(getattr(self, name))} {name}"
-        return text + (" (interrupted)" if interrupted else "")
+        return text + (f" ({ended})" if ended else "")
 
     def counts(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: getattr(self, name) for name in OUTCOMES}
@@ -91,8 +91,8 @@ class SiteSummary:
 
     def lines(self) -> list[str]:
         """One line per post type that ran (a type the run never reached is not listed)."""
-        return [t.line(self.interrupted) for t in self.types.values()] or [
-            "0 posts" + (" (interrupted)" if self.interrupted else "")]
+        ended = "interrupted" if self.interrupted else "stopped" if self.stopped else ""
+        return [t.line(ended) for t in self.types.values()] or ["0 posts" + (f" ({ended})" if ended else "")]
 
     def line(self) -> str:
         return "; ".join(self.lines())
