@@ -48,7 +48,8 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-post lines; the summary only.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress bar; of the per-post lines only failed, gone, hidden and trashed; the summary.")
 @click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
 @click.option("--post-passwords", "passwords_file", type=click.Path(dir_okay=False, path_type=Path),
               help="File of `ID-or-URL PASSWORD` lines for password-protected posts (mode 600; never stored).")
