@@ -107,9 +107,12 @@ def test_readme_nightly_line_exits_0_twice_and_the_second_run_is_three_requests_
 
     types = ["posts", "pages"]
     expected: dict[str, set[int]] = {}
+    protected = 0  # other test files leave protected posts too; with credentials, an editor reads them
     for base in types:
         items = all_items(wordpress, base, auth=with_user)
         expected[base] = {i["id"] for i in items}
+        if base == "posts" and not with_user:
+            protected = sum(1 for i in items if i["content"].get("protected") and not i["content"]["rendered"])
     n = {base: len(ids) for base, ids in expected.items()}
 
     def cron() -> tuple[subprocess.CompletedProcess, list[str]]:
@@ -125,7 +128,7 @@ def test_readme_nightly_line_exits_0_twice_and_the_second_run_is_three_requests_
     summary = [line for line in log.splitlines() if re.match(STAMP + " ", line)]
     assert [line.split(" ", 2)[1] for line in summary] == [wordpress.url] * len(summary)
     posts_line = next(line.split(" ", 2)[2] for line in summary if " posts: " in line)
-    protected = 2 if not with_user else 0
+    assert protected >= (0 if with_user else 2)
     assert posts_line.startswith(f"{n['posts']} of {n['posts']} posts: "), log
     assert f", {protected} protected, 0 failed" in posts_line, log
     assert "gone" not in log and "failed " not in log
