@@ -165,3 +165,20 @@ def test_json_summary_names_each_type(site, tmp_path):
     summary = json.loads(run(tmp_path, "--json", "--type", "all").stdout)
     assert list(summary["types"]) == ["posts", "pages"]
     assert (summary["types"]["posts"]["new"], summary["types"]["pages"]["total"], summary["total"]) == (2, 0, 2)
+
+
+def test_a_full_disk_on_a_single_target_says_so(tmp_path, monkeypatch):
+    import wparchive.archive.store as store
+
+    dump = tmp_path / "post.json"
+    dump.write_text(json.dumps({"id": 3, "type": "post", "slug": "s", "link": "https://example.com/s/",
+                                "title": {"rendered": "T"}, "content": {"rendered": "<p>Body.</p>"}}))
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "write_file", full)
+    result = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), str(dump)])
+    assert result.exit_code == 2
+    assert re.fullmatch(r"error: the disk is full: cannot write \S+/response\.json \(No space left on device\); "
+                        r"free some space and run the same command again\n", result.stderr), result.stderr

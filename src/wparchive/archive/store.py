@@ -4,6 +4,9 @@
 
 A snapshot is written into a temporary folder beside its final place and renamed into place only
 when every file is written and fsynced, so a crash leaves either nothing or a whole snapshot.
+
+Past 400 lines: writing, reading, the lock and verify share the layout's private names (the snapshot
+name pattern, the temporary prefix, the lock file); splitting them would make those names public.
 """
 
 from __future__ import annotations
