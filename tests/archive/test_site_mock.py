@@ -311,3 +311,20 @@ def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
     assert (verify.exit_code, verify.stdout) == (0, "100 snapshots checked, 0 problems\n")
     site.handle = original  # back up: the next run resumes and completes
     assert run(tmp_path, "--quiet").exit_code == 0 and snapshot_count(tmp_path) == 250
+
+
+def test_a_failed_modified_after_question_does_not_fail_the_run(site, tmp_path):
+    site.n = 3
+    original = site.handle
+
+    def refusing(method, url, headers=None):
+        if "modified_after=2999" in url:
+            return 400, {"Content-Type": "application/json"}, b'{"code": "rest_invalid_param", "message": "no"}'
+        return original(method, url, headers)
+
+    site.handle = refusing
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
+    assert json.loads((tmp_path / "a/example.com/.site.json").read_text()) == {
+        "api_root": "https://example.com/wp-json/"}

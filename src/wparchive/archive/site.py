@@ -138,7 +138,10 @@ class SiteArchiver:
             if known_only or (isinstance(answer, str) and not ask) or asked:
                 return answer if isinstance(answer, str) else ""
             asked = True
-            answer = modified_after_support(self.client, api, base)
+            try:
+                answer = modified_after_support(self.client, api, base)
+            except WparchiveError:  # no answer is no verdict: asked again by a later run
+                return answer if isinstance(answer, str) else ""
             self._remember(modified_after=answer)
             return answer
         return support
