@@ -89,7 +89,8 @@ def refuse_protected(post: Post, what: str) -> None:
     """A password-protected post arrives with empty content: archiving that would lose the post."""
     if post.protected and not post.content_html.strip():
         raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
-                          "give --post-password (it is used for the request only, never stored)")
+                          "give --post-password, or --post-passwords FILE (used for the request only, never "
+                          "stored)")
 
 
 def _origin(url: str) -> str:
@@ -202,7 +203,8 @@ class Locator:
             params["password"] = password
         label = what or f"{base}/{post_id}"
         data, response = self.client.get_json(url, params, what=label)
-        return self.fetched(api, base, data, response, with_params(url, params), label)
+        return self.fetched(api, base, data, response, with_params(url, params), label,
+                            password_sent="password" in params)
 
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"_embed": EMBED}
@@ -213,13 +215,18 @@ class Locator:
         return params
 
     def fetched(self, api: ApiRoot, base: str, data: Any, response: requests.Response, url: str,
-                what: str, refuse: bool = True) -> Fetched:
+                what: str, refuse: bool = True, password_sent: bool = False) -> Fetched:
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
         if post.id is None or post.id <= 0:  # it names the archive folder: a positive integer only
             raise RemoteError(f"{redact_url(response.url)} returned a post without a valid id "
                               f"({str(data.get('id'))[:40]!r})")
+        if refuse and post.withheld and not password_sent:
+            # A password from --post-passwords for this post (by ID or permalink): ask its route with it.
+            password = self.passwords.get(post.id, post.link)
+            if password:
+                return self.fetch_route(api, base, post.id, what=what, password=password)
         if refuse:
             refuse_protected(post, what)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
