@@ -182,7 +182,7 @@ class Post:
 class Source:
     """Where a capture came from, as recorded in snapshot.json."""
 
-    kind: str  # "api", "file" or "revision"
+    kind: str  # "api", "file" (a saved REST dump), "wxr" (a WordPress export file) or "revision"
     url: str | None = None
     path: str | None = None
     api_url: str | None = None
@@ -193,7 +193,7 @@ class Source:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
-        if self.kind == "file":
+        if self.kind in ("file", "wxr"):
             out["path"] = self.path
         else:
             out["url"] = self.url
@@ -205,4 +205,4 @@ class Source:
 
     @property
     def label(self) -> str:
-        return (self.path if self.kind == "file" else self.url) or ""
+        return (self.path if self.kind in ("file", "wxr") else self.url) or ""

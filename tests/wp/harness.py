@@ -210,6 +210,35 @@ class WordPress:
         return {name: self.create(base, title=f"Awkward {name} {token}", content=f"<p>Secret {name} words.</p>",
                                   **fields) for name, (base, fields) in specs.items()}
 
+    def create_comment(self, post: int, content: str, author_name: str, parent: int | None = None,
+                       status: str = "approved") -> dict:
+        """A comment on a post, made as the admin on a reader's behalf (a name and e-mail given)."""
+        data: dict[str, Any] = {"post": int(post), "content": content, "author_name": author_name,
+                                "author_email": f"{author_name.replace(' ', '.').lower()}@example.invalid",
+                                "status": status}
+        if parent is not None:
+            data["parent"] = int(parent)
+        return self._call("POST", "/wp/v2/comments", json=data)
+
+    def upload_media(self, filename: str, data: bytes, content_type: str) -> dict:
+        """Upload a file to the media library (as the editor's "Add media" does); returns the attachment."""
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": content_type}
+        return self._call("POST", "/wp/v2/media", data=data, headers=headers)
+
+    def export_wxr(self, out: Path | str) -> Path:
+        """Write a WordPress export file of the whole site with WordPress's own `export_wp()`
+        (what Tools > Export downloads), run through PHP in the site's folder."""
+        if self.workdir is None:
+            raise WordPressError("export_wxr needs the site's workdir (start it with start_wordpress)")
+        out = Path(out).resolve()
+        result = subprocess.run(
+            [_find_program("php") or "php", str(HERE / "export.php"), str(self.workdir / "wordpress"), str(out)],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False,
+        )
+        if result.returncode != 0 or not out.is_file():
+            raise WordPressError(f"export.php failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+        return out
+
     # -- internals -----------------------------------------------------------
 
     def _create_term(self, taxonomy: str, name: str) -> dict:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from wparchive.archive.comments import CommentsResult, archive_post_comments, capture_comments
 from wparchive.archive.site import import_revisions
 from wparchive.archive.store import Archive, CaptureResult
 from wparchive.errors import InputError, WparchiveError
+from wparchive.fsutil import atomic_write
 from wparchive.model import Source
 from wparchive.sources.discover import Fetched, Locator
-from wparchive.sources.dump import read_path
+from wparchive.sources.inputs import iter_input
+from wparchive.sources.wxr import MediaItem, WxrPost, rest_base_of
 
 
 @dataclass
@@ -22,11 +26,13 @@ class TargetResult:
     result: CaptureResult | None = None
     error: WparchiveError | None = None
     warning: str | None = None
+    comments: CommentsResult | None = None
+    fetched: Fetched | None = None  # for a live capture: where it came from (the media step needs it)
 
     @property
     def line(self) -> str:
         if self.result is not None:
-            return self.result.line
+            return self.result.line + (f"\n{self.comments.line}" if self.comments and self.comments.line else "")
         return f"failed {self.target}: {self.error}"
 
 
@@ -39,37 +45,82 @@ def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureR
                            rest_base=fetched.rest_base)
 
 
-def import_dump(archive: Archive, target: str) -> Iterator[TargetResult]:
-    """Import every post of a saved dump as snapshots whose source is that file."""
-    dump = read_path(target)
+def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterator[TargetResult]:
+    """Import every post of a saved dump or export file as snapshots whose source is that file."""
     path = "<stdin>" if target == "-" else str(Path(target).resolve())
-    for warning in dump.warnings:
-        yield TargetResult(target, warning=warning)
-    for item in dump.posts:
+    attachments: list[MediaItem] = []
+    site_url = None
+    for event in iter_input(target):
+        if event.media is not None:
+            attachments.append(event.media)
+            continue
+        if event.warning is not None:
+            yield TargetResult(target, warning=event.warning)
+            continue
+        item = event.post
+        if item is None:
+            continue
+        site_url = getattr(item, "site_url", None) or site_url  # an export says which site it is from
+        rest_base = rest_base_of(item.post.type) if event.kind == "wxr" else None
         try:
-            result = archive.capture(item.post, Source("file", path=path), item.raw, salvage=item.salvage)
+            result = archive.capture(item.post, Source(event.kind, path=path), item.raw, salvage=item.salvage,
+                                     site_url=site_url, rest_base=rest_base)
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
+            continue
         except ValueError as exc:  # urlsplit's verdict on a malformed URL ("Invalid IPv6 URL")
             yield TargetResult(target, error=InputError(f"{target} is not a valid URL ({exc}); check it"))
             continue
-        yield TargetResult(target, result=result)
+        stored = None
+        if comments and isinstance(item, WxrPost):  # an export holds every comment, whatever its status
+            stored = capture_comments(archive, result.snapshot.key, item.comments, {"kind": "wxr", "path": path},
+                                      "all")
+        yield TargetResult(target, result=result, comments=stored)
+    if attachments and site_url:
+        record_attachments(archive, site_url, attachments, path)
+
+
+def record_attachments(archive: Archive, site_url: str, items: list[MediaItem], path: str) -> None:
+    """An export's attachments, kept as media items of the site (merged by id with earlier imports)."""
+    target = archive.media_items_path(site_url)
+    with archive.lock():
+        try:
+            known = json.loads(target.read_text(encoding="utf-8")).get("items", [])
+        except (OSError, ValueError, AttributeError):
+            known = []
+        by_id = {item.get("id"): item for item in known if isinstance(item, dict)}
+        for item in items:
+            by_id[item.id] = {"id": item.id, "url": item.url, "title": item.title, "parent": item.parent,
+                              "date_gmt": item.date_gmt, "source": path}
+        ordered = sorted(by_id.values(), key=lambda item: (item.get("id") is None, item.get("id") or 0))
+        atomic_write(target, (json.dumps({"items": ordered}, ensure_ascii=False, indent=2) + "\n").encode())
 
 
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
                     site: str | None = None, type_: str | None = None, revisions: bool = False,
-                    autosaves: bool = False) -> Iterator[TargetResult]:
+                    autosaves: bool = False, comments: bool = False) -> Iterator[TargetResult]:
     """Capture each target in turn; a failure is reported and the next target still runs."""
     for target in targets:
         try:
             if is_dump_path(target):
-                yield from import_dump(archive, target)
+                yield from import_dump(archive, target, comments)
                 continue
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")
             fetched = locator.fetch(target, site=site, type_=type_)
             if revisions:  # first, so that history keeps each text's earliest date
                 import_revisions(archive, locator, fetched, autosaves)
-            yield TargetResult(target, result=capture_fetched(archive, fetched, target))
+            result = capture_fetched(archive, fetched, target)
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
+            continue
+        if not comments:
+            yield TargetResult(target, result=result, fetched=fetched)
+            continue
+        try:  # the post is archived already; a failure here is the comments' alone
+            stored = archive_post_comments(archive, locator.client, fetched.api, result.snapshot.key)
+        except WparchiveError as exc:
+            yield TargetResult(target, result=result, fetched=fetched)
+            yield TargetResult(target, error=type(exc)(f"comments of {result.snapshot.key.ref}: {exc}"))
+            continue
+        yield TargetResult(target, result=result, comments=stored, fetched=fetched)

@@ -73,6 +73,8 @@ class SiteArchiver:
                 self.site_state = read_state(self.site_state_path)
                 remembered = self.site_state.get("api_root")
                 api = ApiRoot(remembered) if isinstance(remembered, str) and remembered else None
+                if api is not None:
+                    self.locator.remember_root(self.site, api)
                 try:
                     self._run_types(api or self._discover(), types, since, full, revisions, autosaves)
                 except RemoteError:
@@ -94,6 +96,7 @@ class SiteArchiver:
         return self.summary
 
     def _discover(self) -> ApiRoot:
+        self.locator.forget_root(self.site)
         api = self.locator.api_root(self.site)
         self._remember(api_root=api.root)
         return api

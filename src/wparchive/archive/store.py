@@ -5,8 +5,8 @@
 A snapshot is written into a temporary folder beside its final place and renamed into place only
 when every file is written and fsynced, so a crash leaves either nothing or a whole snapshot.
 
-Past 400 lines: writing, reading, the lock and verify share the layout's private names (the snapshot
-name pattern, the temporary prefix, the lock file); splitting them would make those names public.
+Past 400 lines for a reason: this module owns every path inside the archive (snapshots, state files,
+comment snapshots, media store and lists), so that no other module composes one.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ TMP_PREFIX = ".tmp-"
 LOCK_NAME = ".lock"
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
 SITE_STATE_NAME = ".site.json"  # whole-site runs: what was learnt about a site (API root, quirks)
+COMMENTS_DIR = "comments"  # a post's comments, versioned apart from it: <post>/comments/<snapshot>/
+COMMENT_FILES = ("comments.json", "comments.txt")
+COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progress, one per site
+MEDIA_ROOT = ".media"  # the archive's media files by sha256 (archive/media.py), shared by every site
+MEDIA_LISTS = "media"  # <post>/media/<snapshot name>.json: the media one snapshot uses
 _SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
 _TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -297,6 +302,41 @@ class Archive:
     def post_dir(self, key: PostKey) -> Path:
         return self.root / key.host / key.rest_base / str(key.id)
 
+    def comments_dir(self, key: PostKey) -> Path:
+        """Where a post's comment snapshots live (named like post snapshots, and as immutable)."""
+        return self.post_dir(key) / COMMENTS_DIR
+
+    def comments_state_path(self, site_url: str) -> Path:
+        """Where whole-site comment runs keep how far they have listed."""
+        return self.root / host_folder(site_url) / COMMENTS_STATE_NAME
+
+    def media_root(self) -> Path:
+        return self.root / MEDIA_ROOT
+
+    def media_blob_path(self, digest: str) -> Path:
+        """Where the media file with this sha256 is kept (two-character fan-out, like git's objects)."""
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise InputError(f"{digest!r} is not a sha256")
+        return self.media_root() / digest[:2] / digest
+
+    def media_index_path(self) -> Path:
+        return self.media_root() / "index.jsonl"
+
+    def media_items_path(self, site_url: str) -> Path:
+        """A site's attachments as an export file lists them (id, URL, title, parent post, date)."""
+        return self.root / host_folder(site_url) / "media-items.json"
+
+    def media_list_path(self, snapshot: Snapshot) -> Path:
+        """The list of media one snapshot uses (kept beside the immutable snapshot, named after it)."""
+        return self.post_dir(snapshot.key) / MEDIA_LISTS / f"{snapshot.name}.json"
+
+    def comment_snapshots(self, key: PostKey) -> list[Path]:
+        """A post's comment snapshot folders, oldest first."""
+        folder = self.comments_dir(key)
+        if not folder.is_dir():
+            return []
+        return sorted(c for c in folder.iterdir() if _SNAPSHOT_NAME.match(c.name) and c.is_dir())
+
     def versions(self, key: PostKey) -> list[Snapshot]:
         """Every stored version of one post, oldest first."""
         post_dir = self.post_dir(key)
@@ -350,7 +390,9 @@ class Archive:
                                                                "safe to delete"))
                 elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
                     checked += 1
-                    problems.extend(_verify_snapshot(child))
+                    problems.extend(verify_snapshot(child))
+                elif child.name in (COMMENTS_DIR, MEDIA_LISTS) and child.is_dir():
+                    pass  # checked by archive/comments.py and archive/media.py (`wparchive verify` runs all)
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
@@ -405,7 +447,8 @@ def _content_hash_of(snapshot: Snapshot) -> str | None:
         return None
 
 
-def _verify_snapshot(folder: Path) -> list[Problem]:
+def verify_snapshot(folder: Path, allowed: tuple[str, ...] = FILES) -> list[Problem]:
+    """Re-hash one snapshot folder's files against its manifest (`allowed`: the file names it may hold)."""
     try:
         meta = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
         manifest = meta["files"]
@@ -417,7 +460,7 @@ def _verify_snapshot(folder: Path) -> list[Problem]:
     for name, expected in sorted(manifest.items()):
         path = folder / str(name)
         # A tampered manifest must not make verify read devices, FIFOs or files outside the folder.
-        if not isinstance(expected, dict) or name not in FILES:
+        if not isinstance(expected, dict) or name not in allowed:
             problems.append(Problem(path, "unexpected", "not a file a snapshot holds"))
             continue
         try:

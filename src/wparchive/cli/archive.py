@@ -14,8 +14,10 @@ from typing import Any
 import click
 
 from wparchive.archive.capture import capture_targets, is_dump_path
+from wparchive.archive.comments import archive_site_comments
 from wparchive.archive.site import SiteArchiver, since_date
 from wparchive.archive.store import Archive
+from wparchive.cli.media import MediaRun, media_options, parse_size
 from wparchive.cli.options import (
     archive_option,
     fail,
@@ -25,7 +27,7 @@ from wparchive.cli.options import (
     strip_userinfo,
     warn,
 )
-from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE, InputError
+from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE, InputError, WparchiveError
 from wparchive.sources.discover import Locator
 from wparchive.sources.passwords import PostPasswords
 
@@ -45,6 +47,9 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--full", is_flag=True, help="With --all: list every post again, not only those modified since.")
 @click.option("--revisions", is_flag=True, help="Also import the posts' WordPress revisions (needs --user).")
 @click.option("--autosaves", is_flag=True, help="With --revisions: import autosaves too.")
+@click.option("--comments", is_flag=True,
+              help="Also keep the posts' comments (approved ones; every status with --user), versioned apart.")
+@media_options
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
@@ -57,7 +62,8 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
               help="With --all: start each summary line with the UTC time and the site (the default when "
                    "stderr is not a terminal, as in cron).")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
-                since: str | None, full: bool, revisions: bool, autosaves: bool, user: str | None,
+                since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
+                media_hosts: tuple[str, ...], media_max_size: str, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
                 quiet: bool, as_json: bool, passwords_file: Path | None, log_format: bool | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
@@ -78,6 +84,9 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         WPARCHIVE_APP_PASSWORD=... wparchive archive --user editor https://example.com/?p=12
         wparchive archive --site https://example.com --all --type all
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
+        wparchive archive --comments example.WordPress.2024-05-01.xml
+        wparchive archive --site https://example.com --all --comments
+        wparchive archive --media --media-host cdn.example.com https://example.com/2024/05/some-post/
     """
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
@@ -102,40 +111,58 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     if revisions and not user:
         raise InputError("--revisions needs credentials (WordPress shows revisions only to editors): "
                          "add --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
+    max_size = parse_size(media_max_size)
+    if (media_hosts or media_max_size != "50M") and not media:
+        raise click.UsageError("--media-host and --media-max-size go with --media")
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         if all_:
             assert site is not None
             client = make_client(user, site, timeout, retries, delay, password=url_password)
             locator = Locator(client, post_password=post_password, passwords=passwords, on_note=warn)
-            return _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
-                                 quiet, as_json, log_format)
+            keeper = MediaRun(archive, client, site, media_hosts, max_size, quiet or as_json) if media else None
+            code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
+                                 quiet, as_json, log_format, keeper)
+            if comments and code not in (EXIT_INTERRUPTED, EXIT_USAGE):
+                code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json))
+            return code
         needs_network = any(not is_dump_path(t) for t in targets)
         locator = None
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
             locator = Locator(make_client(user, hint, timeout, retries, delay, password=url_password),
                               post_password=post_password, passwords=passwords, on_note=warn)
-        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet)
+        keeper = None
+        if media:
+            if locator is None:
+                raise click.UsageError("--media fetches files from the site; it goes with URLs or --site, "
+                                       "not with saved files alone")
+            keeper = MediaRun(archive, locator.client, site or "", media_hosts, max_size, quiet)
+        return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, comments,
+                                keeper)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
-                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool) -> int:
+                     type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False,
+                     keeper: MediaRun | None = None) -> int:
     results = []
     with archive.lock():
         for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
-                                    autosaves=autosaves):
+                                    autosaves=autosaves, comments=comments):
             if item.warning:
                 warn(item.warning)
                 continue
             results.append(item)
-            if (item.error is None or len(targets) > 1) and not quiet:
+            if (item.error is None or len(targets) > 1 or len(results) > 1) and not quiet:
                 click.echo(item.line)
+            if keeper is not None and item.result is not None and item.fetched is not None:
+                keeper.site = item.fetched.site
+                keeper.keep(item.result.snapshot, item.fetched.api)
     failed = [r for r in results if r.error is not None]
     if not failed:
-        return 0
+        return EXIT_PARTIAL if keeper is not None and keeper.failures else 0
     if len(results) == 1:
         raise failed[0].error  # type: ignore[misc]
     if len(failed) < len(results):
@@ -145,18 +172,43 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
     return max(r.error.exit_code for r in failed)  # type: ignore[union-attr]
 
 
+def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: bool, quiet: bool,
+                           as_json: bool) -> int:
+    """After the posts: every comment of the site, listed in pages (see archive/comments.py)."""
+    try:
+        with archive.lock():
+            summary = archive_site_comments(archive, locator.client, locator.api_root(site), site, full=full)
+    except WparchiveError as exc:
+        fail(f"comments of {site}: {exc}")
+        return EXIT_PARTIAL
+    if not quiet and not as_json:
+        for result in summary.results:
+            if result.status == "new":
+                click.echo(result.line)
+    if not as_json:
+        click.echo(summary.line(), err=True)
+    return 0
+
+
 def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
-                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, log_format: bool | None) -> int:
+                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, log_format: bool | None,
+                  keeper: MediaRun | None = None) -> int:
     cutoff = since_date(since) if since else None
     if log_format is None:  # a cron log or a pipe: each summary line says when and which site
         log_format = not sys.stderr.isatty()
     progress = Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
+    if keeper is not None and progress.enabled:
+        keeper.quiet = True  # media lines would break the progress bar
 
     def on_result(line: str, result: Any, error: str | None) -> None:
         progress.step(line)
         # Data lines go to stdout whatever is a terminal; -q keeps those that need attention.
         if not as_json and (not quiet or line.split(" ", 1)[0] in ATTENTION):
             progress.echo(line)
+        if keeper is not None and result is not None:
+            if keeper.api is None:
+                keeper.api = locator.api_root(site)
+            keeper.keep(result.snapshot)
 
     archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=progress.set_total)
     progress.describe = archiver.summary.line
@@ -177,7 +229,7 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")
         return EXIT_INTERRUPTED
-    return EXIT_PARTIAL if summary.failed else 0
+    return EXIT_PARTIAL if summary.failed or (keeper is not None and keeper.failures) else 0
 
 
 ATTENTION = ("failed", "gone", "hidden", "trashed")

@@ -11,7 +11,7 @@ from wparchive.errors import (
     EXIT_PARTIAL,
     EXIT_USAGE,
 )
-from wparchive.render.convert import FORMATS, convert, join_outputs, write_outputs
+from wparchive.render.convert import FORMATS, ConvertRun, OutputFiles, OutputStream, iter_convert
 
 
 @click.command("convert")
@@ -21,28 +21,35 @@ from wparchive.render.convert import FORMATS, convert, join_outputs, write_outpu
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
 def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
-    """Convert saved REST API dumps to clean text, Markdown or JSON. Never touches the archive.
+    """Convert saved REST API dumps or WordPress export files to clean text, Markdown or JSON.
+    Never touches the archive.
 
     SOURCE is a file (any extension; its content decides the format), `-` for standard input, or a
-    folder (every .json and .jsonl below it). A dump may hold one post object, an array of them
-    (a saved /wp/v2/posts page) or JSON Lines. Damaged dumps are salvaged, with a `warning:` line
-    saying what was repaired or lost.
+    folder (every .json, .jsonl and .xml below it). A WordPress export (WXR, from Tools > Export) is
+    streamed post by post; its attachments are not posts and are left out. A dump may hold one post
+    object, an array of them (a saved /wp/v2/posts page) or JSON Lines. Damaged dumps and exports are
+    salvaged, with a `warning:` line saying what was repaired or lost.
 
     \b
     Example:
         wparchive convert fixtures/000_c02e2c25f0edbb6d.txt
         wparchive convert --format markdown -o out/ saved-posts.json
+        wparchive convert --format json example.WordPress.2024-05-01.xml
         curl -s https://example.com/wp-json/wp/v2/posts/1 | wparchive convert -
     """
-    run = convert(sources, fmt)
-    for kind, message in run.messages:
-        (warn if kind == "warning" else fail)(message)
-    if output is not None:
-        written = write_outputs(run.outputs, fmt, output)
-        for path in written:
-            click.echo(str(path))
-    elif run.outputs:
-        click.echo(join_outputs([text for _, text in run.outputs], fmt), nl=False)
+    run = ConvertRun()
+    files = OutputFiles(fmt, output) if output is not None else None
+    stream = OutputStream(fmt, lambda text: click.echo(text, nl=False))
+    for kind, value in iter_convert(sources, fmt, run):
+        if kind == "output":
+            if files is not None:
+                click.echo(str(files.add(*value)))
+            else:
+                stream.add(value[1])
+        else:
+            (warn if kind == "warning" else fail)(value)
+    if stream.count:
+        stream.close()
     if run.failed:
-        return EXIT_PARTIAL if run.outputs else EXIT_USAGE
+        return EXIT_PARTIAL if run.converted else EXIT_USAGE
     return 0

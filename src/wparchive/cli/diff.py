@@ -13,6 +13,7 @@ from wparchive.archive.capture import capture_fetched
 from wparchive.archive.refs import resolve_snapshot
 from wparchive.archive.store import Archive
 from wparchive.cli.options import archive_option, make_client, network_options
+from wparchive.diff.comments import comment_sides
 from wparchive.diff.compare import compare, format_meta, format_stat, format_unified, format_words, to_json
 from wparchive.diff.sides import live_side, live_target, load_side, previous_and_latest, snapshot_side
 from wparchive.errors import (
@@ -34,10 +35,12 @@ from wparchive.sources.discover import Locator
 @click.option("--ignore-whitespace", is_flag=True, help="Changes in whitespace only are not differences.")
 @click.option("--live", is_flag=True, help="Compare the latest archived version of A with the post on the site now.")
 @click.option("--save", is_flag=True, help="With --live: archive what was fetched, if it changed.")
+@click.option("--comments", "comments", is_flag=True,
+              help="Compare versions of the posts' archived comments (their threads) instead of the posts.")
 @network_options
 def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: bool, stat: bool, as_json: bool,
              color: str, ignore_whitespace: bool, live: bool, save: bool, user: str | None,
-             post_password: str | None, timeout: float, retries: int, delay: float) -> int:
+             post_password: str | None, timeout: float, retries: int, delay: float, comments: bool = False) -> int:
     """Show what changed between two versions of a post; exit 0 when identical, 1 when not (like diff).
 
     A and B are each REF@V (an archived post and version), a snapshot folder, or a saved dump file.
@@ -50,8 +53,11 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
         wparchive diff example.com/posts/7660@1 example.com/posts/7660@latest --words
         wparchive diff old-dump.json new-dump.json --stat
         wparchive diff example.com/posts/7660 --live --save
+        wparchive diff example.com/posts/7660 --comments
     """
     archive = Archive(archive_dir)
+    if comments and live:
+        raise click.UsageError("--comments compares archived comments; it does not go with --live")
     if save and not live:
         raise click.UsageError("--save goes with --live")
     if live:
@@ -67,6 +73,8 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
             origin = (snapshot.meta().get("source") or {}).get("url") or live_target(snapshot)
             result = capture_fetched(archive, fetched, origin)
             click.echo(result.line, err=True)
+    elif comments:
+        side_a, side_b = comment_sides(archive, a, b)
     elif b is None:
         side_a, side_b = previous_and_latest(archive, a)
     else:

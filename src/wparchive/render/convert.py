@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wparchive.errors import InputError
 from wparchive.fsutil import atomic_write, safe_name
 from wparchive.render.document import render_markdown, render_text, to_json
-from wparchive.sources.dump import DumpPost, expand_sources, read_path
+from wparchive.sources.dump import DumpPost, expand_sources
+from wparchive.sources.inputs import iter_input
+from wparchive.sources.wxr import WxrPost
 
 FORMATS = ("text", "markdown", "json")
 EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json"}
 FORM_FEED = "\f\n"  # between posts in text output: a line of its own that no post text contains
 
 
-def render_as(item: DumpPost, fmt: str) -> str:
+def render_as(item: DumpPost | WxrPost, fmt: str) -> str:
     """One post in one format, as text ending in a newline (a JSON object for "json")."""
     source = item.name
     if fmt == "text":
         return render_text(item.post)
     if fmt == "markdown":
         return render_markdown(item.post, source=source)
-    return json.dumps(to_json(item.post, item.salvage, source), ensure_ascii=False, indent=2) + "\n"
+    out = to_json(item.post, item.salvage, source)
+    if isinstance(item, WxrPost):  # an export holds the post's comments too
+        out["comments"] = [comment.to_json() for comment in item.comments]
+    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
 
 
 def join_outputs(outputs: list[str], fmt: str) -> str:
@@ -36,7 +42,7 @@ def join_outputs(outputs: list[str], fmt: str) -> str:
     return "[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n" if outputs else "[]\n"
 
 
-def output_name(item: DumpPost, fmt: str, taken: set[str]) -> str:
+def output_name(item: DumpPost | WxrPost, fmt: str, taken: set[str]) -> str:
     """`<id>-<slug>.<ext>`, safe on any file system, and never the same name twice in one run."""
     ident = str(item.post.id) if item.post.id is not None else "noid"
     stem = safe_name(f"{ident}-{item.post.slug}" if item.post.slug else ident, "post")
@@ -57,43 +63,88 @@ class ConvertRun:
     messages: list[tuple[str, str]] = field(default_factory=list)  # ("warning"|"error", text)
     inputs: int = 0
     failed: int = 0
+    converted: int = 0
 
 
-def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
-    """Read and render every source; a bad input is recorded and the others still convert."""
-    run = ConvertRun()
+def iter_convert(sources: Iterable[str], fmt: str, run: ConvertRun) -> Iterator[tuple[str, Any]]:
+    """Read and render every source as it goes: ("output", (item, text)), ("warning"|"error", text).
+
+    A bad input is counted in `run` and the others still convert. Export files are streamed, so a
+    gigabyte export never sits in memory.
+    """
     try:
         names = list(expand_sources(sources))
     except InputError as exc:
-        run.messages.append(("error", str(exc)))
         run.failed += 1
-        return run
+        yield "error", str(exc)
+        return
     for name in names:
         run.inputs += 1
         try:
-            dump = read_path(name)
-            rendered = [(item, render_as(item, fmt)) for item in dump.posts]
+            for event in iter_input(name):
+                if event.warning is not None:
+                    yield "warning", event.warning
+                elif event.post is not None:
+                    run.converted += 1
+                    yield "output", (event.post, render_as(event.post, fmt))
         except InputError as exc:
-            run.messages.append(("error", str(exc)))
             run.failed += 1
-            continue
+            yield "error", str(exc)
         except Exception as exc:  # noqa: BLE001 - one file must not stop a batch; say it is a bug
-            run.messages.append(("error", f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
-                                          "please report this with the file"))
             run.failed += 1
-            continue
-        run.messages.extend(("warning", w) for w in dump.warnings)
-        run.outputs.extend(rendered)
+            yield "error", (f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
+                            "please report this with the file")
+
+
+def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
+    """Read and render every source into memory (the library's simple form of `iter_convert`)."""
+    run = ConvertRun()
+    for kind, value in iter_convert(sources, fmt, run):
+        if kind == "output":
+            run.outputs.append(value)
+        else:
+            run.messages.append((kind, value))
     return run
+
+
+class OutputStream:
+    """Writes posts to one stream as they come, in the shape `join_outputs` gives all at once."""
+
+    def __init__(self, fmt: str, write: Callable[[str], None]) -> None:
+        self.fmt = fmt
+        self.write = write
+        self.count = 0
+
+    def add(self, text: str) -> None:
+        if self.fmt == "text":
+            self.write((FORM_FEED if self.count else "") + text)
+        elif self.fmt == "markdown":
+            self.write(text)
+        else:
+            self.write(("[\n" if not self.count else ",\n") + text.rstrip("\n"))
+        self.count += 1
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.write("\n]\n" if self.count else "[]\n")
+
+
+class OutputFiles:
+    """Writes one file per post under a folder as they come; nothing is written outside it."""
+
+    def __init__(self, fmt: str, directory: Path) -> None:
+        self.fmt = fmt
+        self.directory = directory
+        self.taken: set[str] = set()
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def add(self, item: DumpPost | WxrPost, text: str) -> Path:
+        path = self.directory / output_name(item, self.fmt, self.taken)
+        atomic_write(path, text.encode("utf-8"))
+        return path
 
 
 def write_outputs(outputs: list[tuple[DumpPost, str]], fmt: str, directory: Path) -> list[Path]:
     """One file per post under `directory`, written atomically; nothing is written outside it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    taken: set[str] = set()
-    written = []
-    for item, text in outputs:
-        path = directory / output_name(item, fmt, taken)
-        atomic_write(path, text.encode("utf-8"))
-        written.append(path)
-    return written
+    files = OutputFiles(fmt, directory)
+    return [files.add(item, text) for item, text in outputs]

@@ -1,4 +1,5 @@
-"""Sources: where posts come from. Takes saved REST dumps or a live site's REST API; gives `Post`s
+"""Sources: where posts come from. Takes saved REST dumps, WordPress export files (WXR) or a live
+site's REST API (posts, comments, media files); gives `Post`s
 (with the bytes they were read from and where they came from). Imports only the model and the helpers
 beside it (`errors`, `fsutil`)."""
 

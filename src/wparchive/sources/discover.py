@@ -190,6 +190,13 @@ class Locator:
         self._roots[site] = api
         return api
 
+    def remember_root(self, site: str, api: ApiRoot) -> None:
+        """An API root known from an earlier run: `api_root(site)` answers it without a request."""
+        self._roots[site] = api
+
+    def forget_root(self, site: str) -> None:
+        self._roots.pop(site, None)
+
     def password_for(self, post_id: int | None, link: str | None) -> str | None:
         """The password of a protected post: from --post-passwords, else --post-password."""
         return self.passwords.get(post_id, link) or self.post_password

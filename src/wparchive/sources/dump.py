@@ -25,7 +25,7 @@ CORE_FIELDS = ("id", "date", "date_gmt", "guid", "modified", "modified_gmt", "sl
                "categories", "tags")
 # At least one of these makes an object a post (a `_fields`-filtered one may carry only a few).
 POST_KEYS = ("id", "title", "content", "excerpt", "slug", "guid")
-DUMP_SUFFIXES = (".json", ".jsonl")
+DUMP_SUFFIXES = (".json", ".jsonl", ".xml")  # .xml: WordPress export files (sources/wxr.py)
 HINT = "expected a saved REST API post, array of posts or JSON Lines (as from /wp-json/wp/v2/posts)"
 
 _DECODER = json.JSONDecoder()
@@ -313,7 +313,7 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str]:
             found = sorted(str(f) for f in p.rglob("*") if f.suffix.lower() in DUMP_SUFFIXES
                            and f.is_file())
             if not found:
-                raise InputError(f"{source} is a directory with no .json or .jsonl files in it")
+                raise InputError(f"{source} is a directory with no .json, .jsonl or .xml files in it")
             yield from found
         else:
             yield source

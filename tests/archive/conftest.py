@@ -1,0 +1,3 @@
+"""The mocked-WordPress fixtures of test_capture_mock.py (`web`, `slept`) for every test here."""
+
+from tests.archive.test_capture_mock import slept, web  # noqa: F401
