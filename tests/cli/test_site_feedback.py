@@ -182,3 +182,4 @@ def test_a_full_disk_on_a_single_target_says_so(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert re.fullmatch(r"error: the disk is full: cannot write \S+/response\.json \(No space left on device\); "
                         r"free some space and run the same command again\n", result.stderr), result.stderr
+

@@ -124,7 +124,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
             code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
                                  quiet, as_json, log_format, keeper)
             if comments and code not in (EXIT_INTERRUPTED, EXIT_USAGE):
-                code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json))
+                code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json, log_format))
             return code
         needs_network = any(not is_dump_path(t) for t in targets)
         locator = None
@@ -173,7 +173,7 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
 
 
 def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: bool, quiet: bool,
-                           as_json: bool) -> int:
+                           as_json: bool, log_format: bool | None = None) -> int:
     """After the posts: every comment of the site, listed in pages (see archive/comments.py)."""
     try:
         with archive.lock():
@@ -186,8 +186,17 @@ def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: 
             if result.status == "new":
                 click.echo(result.line)
     if not as_json:
-        click.echo(summary.line(), err=True)
+        click.echo(_stamp(site, log_format) + summary.line(), err=True)
     return 0
+
+
+def _stamp(site: str, log_format: bool | None) -> str:
+    """`--log-format`'s start of a summary line: the UTC time and the site (default: stderr is no terminal)."""
+    if log_format is None:
+        log_format = not sys.stderr.isatty()
+    if not log_format:
+        return ""
+    return f"{datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')} {redact_userinfo(site)} "
 
 
 def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
@@ -219,8 +228,7 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
-        stamp = f"{datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')} {redact_userinfo(site)} " \
-            if log_format else ""
+        stamp = _stamp(site, log_format)
         for line in summary.lines():
             click.echo(stamp + line, err=True)
     if summary.stopped:
