@@ -7,7 +7,9 @@ all; the object itself is kept untouched in `Post.source`.
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,8 +84,30 @@ def _embedded_terms(obj: dict[str, Any]) -> dict[tuple[str, int], str]:
             if isinstance(term, dict) and isinstance(term.get("name"), str):
                 term_id = _int_or_none(term.get("id"))
                 if term_id is not None:
-                    names[(str(term.get("taxonomy", "")), term_id)] = clean_str(term["name"])
+                    names[(str(term.get("taxonomy", "")), term_id)] = term_name(term["name"])
     return names
+
+
+def term_name(name: str) -> str:
+    """A term or author name as people read it: WordPress sends `News &amp; Views`."""
+    return clean_str(html.unescape(name))
+
+
+def sort_terms(terms: Iterable[str | int]) -> tuple[str | int, ...]:
+    """Terms are a set: one order (names, then unknown IDs) whatever order WordPress sent them in."""
+    return tuple(sorted(terms, key=lambda t: (isinstance(t, int), str(t).casefold(), str(t))))
+
+
+# WordPress prepends these to `title.rendered` (never to `title.raw`); get_the_title() adds at most one:
+# "Protected: " for a post with a password, else "Private: " for a private post. English only.
+_PROTECTED_PREFIX = "Protected: "
+_PRIVATE_PREFIX = "Private: "
+
+
+def _without_title_prefix(title: str, status: str, protected: bool) -> str:
+    """The title as the author wrote it, whether it was read with credentials (raw) or without."""
+    prefix = _PROTECTED_PREFIX if protected else _PRIVATE_PREFIX if status == "private" else None
+    return title[len(prefix):] if prefix and title.startswith(prefix) else title
 
 
 def _terms(obj: dict[str, Any], key: str, taxonomy: str, names: dict) -> tuple[str | int, ...]:
@@ -99,7 +123,7 @@ def _terms(obj: dict[str, Any], key: str, taxonomy: str, names: dict) -> tuple[s
                 out.append(clean_str(value))
             continue
         out.append(names.get((taxonomy, term_id), term_id))
-    return tuple(out)
+    return sort_terms(out)
 
 
 def _author(obj: dict[str, Any]) -> str | int | None:
@@ -108,7 +132,7 @@ def _author(obj: dict[str, Any]) -> str | int | None:
     if isinstance(authors, list) and authors and isinstance(authors[0], dict):
         name = authors[0].get("name")
         if isinstance(name, str) and name:
-            return clean_str(name)
+            return term_name(name)
     author = obj.get("author")
     return _int_or_none(author)
 
@@ -147,12 +171,14 @@ class Post:
         excerpt_html, _ = _rendered(obj.get("excerpt"))
         protected = bool(isinstance(content_field, dict) and content_field.get("protected"))
         names = _embedded_terms(obj)
+        status = _str_or_none(obj.get("status")) or ""
+        title_html = _without_title_prefix(title_html, status, protected)
         return cls(
             id=_int_or_none(obj.get("id")),
             type=_str_or_none(obj.get("type")) or "post",
             slug=_str_or_none(obj.get("slug")) or "",
             link=_str_or_none(obj.get("link")) or "",
-            status=_str_or_none(obj.get("status")) or "",
+            status=status,
             title_html=title_html,
             date_gmt=_str_or_none(obj.get("date_gmt")),
             modified_gmt=_str_or_none(obj.get("modified_gmt")),

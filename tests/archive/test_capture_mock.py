@@ -22,6 +22,7 @@ from responses import matchers
 
 from wparchive import __version__
 from wparchive.archive import store
+from wparchive.archive.store import Archive, PostKey
 from wparchive.cli import cli
 from wparchive.errors import RemoteError
 from wparchive.sources.discover import Locator
@@ -198,6 +199,12 @@ def capture(tmp_path, *args, **kwargs):
     return run("archive", "--archive", str(tmp_path / "archive"), *args, **kwargs)
 
 
+def new(tmp_path, key=KEY):
+    """The line `archive` prints for the latest version of `key`: `new REF@ID`, ID its folder name."""
+    latest = Archive(tmp_path / "archive").versions(PostKey(*key.split("/")[:2], int(key.split("/")[2])))[-1]
+    return f"new {key}@{latest.name}"
+
+
 def assert_ok(result, *lines):
     assert (result.exit_code, result.stderr, result.stdout) == (0, "", "".join(line + "\n" for line in lines))
 
@@ -233,7 +240,7 @@ def basic(user, password):
 def test_permalink_with_alternate_link_header(tmp_path, web, headers):
     front(web, PERMALINK, headers=headers)
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     assert urls(web) == [PERMALINK, f"{REST}?{E}"]
     assert web.calls[0].request.headers["Accept"].startswith("text/html")
     assert web.calls[1].request.headers["Accept"] == "application/json"
@@ -242,7 +249,7 @@ def test_permalink_with_alternate_link_header(tmp_path, web, headers):
 def test_permalink_with_only_alternate_link_tag(tmp_path, web):
     front(web, PERMALINK, TAG_ALT)
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     assert urls(web) == [PERMALINK, f"{REST}?{E}"]
 
 
@@ -258,7 +265,7 @@ def test_full_wordpress_head_skips_feeds_and_oembed_alternates(tmp_path, web):
             f'<link rel="canonical" href="{PERMALINK}" />\n<link rel=\'shortlink\' href=\'https://example.com/?p=7660\' />\n')
     front(web, PERMALINK, head, headers=[("Link", LINK_API), ("Link", LINK_SHORT)])
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     assert urls(web) == [PERMALINK, f"{REST}?{E}"]
 
 
@@ -269,7 +276,7 @@ def test_plain_permalinks_site_advertising_rest_route(tmp_path, web):
                                 ("Link", '<https://example.com/?rest_route=/wp/v2/posts/7660>; rel="alternate"; '
                                          'type="application/json"')])
     add(web, "https://example.com/", wp_json(post), query={"rest_route": "/wp/v2/posts/7660", "_embed": "author,wp:term"})
-    assert_ok(capture(tmp_path, target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, target), new(tmp_path))
     assert urls(web) == [target, f"https://example.com/?rest_route=/wp/v2/posts/7660&{E}"]
 
 
@@ -282,7 +289,7 @@ def test_non_latin_slug_lookup(tmp_path, web, path):
                                headers=[("Link", LINK_API)]))
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"[" + wp_json(post) + b"]")
-    assert_ok(capture(tmp_path, url), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, url), new(tmp_path))
     assert parse_qs(urlsplit(urls(web)[-1]).query)["slug"] == ["%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82"]
 
 
@@ -296,7 +303,7 @@ def test_api_header_only_slug_lookup_checks_the_link_then_tries_pages(tmp_path, 
         headers=[("X-WP-Total", "1"), ("X-WP-TotalPages", "1")])
     add(web, "https://example.com/wp-json/wp/v2/pages", b"[" + page_bytes + b"]",
         headers=[("X-WP-Total", "1"), ("X-WP-TotalPages", "1")])
-    assert_ok(capture(tmp_path, ABOUT), "new example.com/pages/2 v1")
+    assert_ok(capture(tmp_path, ABOUT), new(tmp_path, "example.com/pages/2"))
     assert urls(web) == [ABOUT, TYPES_URL, f"https://example.com/wp-json/wp/v2/posts?{E}&slug=about",
                          f"https://example.com/wp-json/wp/v2/pages?{E}&slug=about"]
     assert not (tmp_path / "archive/example.com/posts").exists()
@@ -310,7 +317,7 @@ def test_api_link_tag_only_slug_lookup(tmp_path, web):
     front(web, PERMALINK, TAG_API)
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"[" + POST_BODY + b"]")
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     assert urls(web) == [PERMALINK, TYPES_URL, f"https://example.com/wp-json/wp/v2/posts?{E}&slug=hello-archive"]
     assert (snapshots(tmp_path)[0] / "response.json").read_bytes() == POST_BODY
 
@@ -320,7 +327,7 @@ def test_no_advertisement_guesses_wp_json(tmp_path, web):
     add(web, API_ROOT, INDEX)
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"[" + POST_BODY + b"]")
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     assert urls(web) == [PERMALINK, API_ROOT, TYPES_URL,
                          f"https://example.com/wp-json/wp/v2/posts?{E}&slug=hello-archive"]
 
@@ -333,7 +340,7 @@ def test_no_advertisement_plain_permalinks_guesses_rest_route(tmp_path, web):
     add(web, "https://example.com/?rest_route=/", INDEX)
     add(web, "https://example.com/?rest_route=/wp/v2/types", wp_types())
     add(web, "https://example.com/", wp_json(post), query={"rest_route": "/wp/v2/posts/7660", "_embed": "author,wp:term"})
-    assert_ok(capture(tmp_path, target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, target), new(tmp_path))
     assert urls(web) == [target, API_ROOT, "https://example.com/?rest_route=/",
                          "https://example.com/?rest_route=/wp/v2/types",
                          f"https://example.com/?rest_route=/wp/v2/posts/7660&{E}"]
@@ -348,7 +355,7 @@ def test_p_id_redirect_is_followed(tmp_path, web):
     front(web, PERMALINK, headers=[("Link", LINK_API)])
     add(web, TYPES_URL, wp_types())
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, target), new(tmp_path))
     assert urls(web) == [target, PERMALINK, TYPES_URL, f"{REST}?{E}"]  # the ID from ?p=, no slug lookup
     assert json.loads((snapshots(tmp_path)[0] / "snapshot.json").read_text())["source"]["url"] == target
 
@@ -358,20 +365,20 @@ def test_page_id_looks_only_in_pages(tmp_path, web):
     add(web, target, b"", status=301, ctype=HTML, headers=[("Location", ABOUT)])
     front(web, ABOUT, headers=[("Link", LINK_API)])
     add(web, "https://example.com/wp-json/wp/v2/pages/2", wp_json(wp_page()))
-    assert_ok(capture(tmp_path, target), "new example.com/pages/2 v1")
+    assert_ok(capture(tmp_path, target), new(tmp_path, "example.com/pages/2"))
     assert urls(web) == [target, ABOUT, f"https://example.com/wp-json/wp/v2/pages/2?{E}"]
 
 
 def test_rest_url_target(tmp_path, web):
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, REST), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, REST), new(tmp_path))
     assert urls(web) == [f"{REST}?{E}"]
 
 
 def test_rest_route_target(tmp_path, web):
     target = "https://example.com/?rest_route=/wp/v2/posts/7660"
     add(web, "https://example.com/", POST_BODY, query={"rest_route": "/wp/v2/posts/7660", "_embed": "author,wp:term"})
-    assert_ok(capture(tmp_path, target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, target), new(tmp_path))
     assert urls(web) == [f"{target}&{E}"]
 
 
@@ -380,7 +387,7 @@ def test_site_and_id_tries_posts_then_pages(tmp_path, web):
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts/2", NOT_FOUND, status=404)
     add(web, "https://example.com/wp-json/wp/v2/pages/2", wp_json(wp_page()))
-    assert_ok(capture(tmp_path, "--site", SITE, "2"), "new example.com/pages/2 v1")
+    assert_ok(capture(tmp_path, "--site", SITE, "2"), new(tmp_path, "example.com/pages/2"))
     assert urls(web) == [SITE + "/", TYPES_URL, f"https://example.com/wp-json/wp/v2/posts/2?{E}",
                          f"https://example.com/wp-json/wp/v2/pages/2?{E}"]
 
@@ -389,7 +396,7 @@ def test_site_and_slug_without_scheme(tmp_path, web):
     front(web, SITE + "/", TAG_API)
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"[" + POST_BODY + b"]")
-    assert_ok(capture(tmp_path, "--site", "example.com", "hello-archive"), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--site", "example.com", "hello-archive"), new(tmp_path))
     assert urls(web) == [SITE + "/", TYPES_URL, f"https://example.com/wp-json/wp/v2/posts?{E}&slug=hello-archive"]
     meta = json.loads((snapshots(tmp_path)[0] / "snapshot.json").read_text())
     assert meta["source"]["url"] == PERMALINK  # a bare slug is recorded as the post's link
@@ -400,8 +407,8 @@ def test_type_page_and_custom_type_skip_the_types_lookup(tmp_path, web):
     add(web, "https://example.com/wp-json/wp/v2/pages/2", wp_json(wp_page()))
     book = wp_post(id=12, type="book", slug="dune", link="https://example.com/books/dune/")
     add(web, "https://example.com/wp-json/wp/v2/books/12", wp_json(book))
-    assert_ok(capture(tmp_path, "--site", SITE, "--type", "page", "2"), "new example.com/pages/2 v1")
-    assert_ok(capture(tmp_path, "--site", SITE, "--type", "books", "12"), "new example.com/books/12 v1")
+    assert_ok(capture(tmp_path, "--site", SITE, "--type", "page", "2"), new(tmp_path, "example.com/pages/2"))
+    assert_ok(capture(tmp_path, "--site", SITE, "--type", "books", "12"), new(tmp_path, "example.com/books/12"))
     assert urls(web) == [SITE + "/", f"https://example.com/wp-json/wp/v2/pages/2?{E}",
                          SITE + "/", f"https://example.com/wp-json/wp/v2/books/12?{E}"]
 
@@ -409,7 +416,7 @@ def test_type_page_and_custom_type_skip_the_types_lookup(tmp_path, web):
 def test_type_with_permalink_slug_lookup(tmp_path, web):
     front(web, ABOUT, headers=[("Link", LINK_API)])
     add(web, "https://example.com/wp-json/wp/v2/pages", b"[" + wp_json(wp_page()) + b"]")
-    assert_ok(capture(tmp_path, "--type", "page", ABOUT), "new example.com/pages/2 v1")
+    assert_ok(capture(tmp_path, "--type", "page", ABOUT), new(tmp_path, "example.com/pages/2"))
     assert urls(web) == [ABOUT, f"https://example.com/wp-json/wp/v2/pages?{E}&slug=about"]
 
 
@@ -451,7 +458,7 @@ def test_embed_sent_and_no_authorization_without_user_even_with_netrc(tmp_path, 
     add(web, target, b"", status=301, ctype=HTML, headers=[("Location", PERMALINK)])
     front(web, PERMALINK, headers=[("Link", LINK_API), ("Link", LINK_ALT)])
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, target), new(tmp_path))
     assert urls(web) == [target, PERMALINK, f"{REST}?{E}"]
     assert parse_qs(urlsplit(urls(web)[-1]).query) == {"_embed": ["author,wp:term"]}
     # requests reads ~/.netrc by itself, also when following a redirect; nothing may be sent here.
@@ -462,7 +469,7 @@ def test_user_with_env_password_sends_context_edit_and_basic_auth(tmp_path, web,
     write_netrc(home, password="not this one")
     monkeypatch.setenv("WPARCHIVE_APP_PASSWORD", APP_PASSWORD)
     add(web, REST, wp_json(wp_post(status="draft", content={"rendered": CONTENT, "raw": "x", "protected": False})))
-    assert_ok(capture(tmp_path, "--user", "editor", REST), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--user", "editor", REST), new(tmp_path))
     [call] = web.calls
     assert parse_qs(urlsplit(call.request.url).query) == {"_embed": ["author,wp:term"], "context": ["edit"]}
     assert call.request.headers["Authorization"] == basic("editor", APP_PASSWORD)
@@ -474,7 +481,7 @@ def test_user_password_from_netrc(tmp_path, web, home):
     front(web, SITE + "/", headers=[("Link", LINK_API)])
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"[" + POST_BODY + b"]")
-    assert_ok(capture(tmp_path, "--user", "editor", "--site", "example.com", "hello-archive"), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--user", "editor", "--site", "example.com", "hello-archive"), new(tmp_path))
     assert {call.request.headers["Authorization"] for call in web.calls} == {basic("editor", NETRC_PASSWORD)}
     assert parse_qs(urlsplit(urls(web)[-1]).query) == {
         "_embed": ["author,wp:term"], "context": ["edit"], "slug": ["hello-archive"], "status": ["any"]}
@@ -487,7 +494,7 @@ def test_user_credentials_are_dropped_on_a_redirect_to_another_host(tmp_path, we
     add(web, target, b"", status=301, ctype=HTML, headers=[("Location", elsewhere)])
     front(web, elsewhere, headers=[("Link", LINK_ALT)])
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, "--user", "editor", target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--user", "editor", target), new(tmp_path))
     assert [call.request.headers.get("Authorization") for call in web.calls] == [
         basic("editor", APP_PASSWORD), None, basic("editor", APP_PASSWORD)]
 
@@ -510,7 +517,7 @@ def test_user_credentials_are_never_sent_over_plain_http_after_https(tmp_path, w
     front(web, PERMALINK, headers=[("Link", '<http://example.com/wp-json/>; rel="https://api.w.org/"'),
                                    ("Link", LINK_ALT.replace("https:", "http:"))])
     add(web, "http://example.com/wp-json/wp/v2/posts/7660", POST_BODY)
-    assert_ok(capture(tmp_path, "--user", "editor", PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--user", "editor", PERMALINK), new(tmp_path))
     assert [call.request.headers.get("Authorization") for call in web.calls] == [basic("editor", APP_PASSWORD), None]
 
 
@@ -532,7 +539,7 @@ def test_draft_by_p_id_with_user(tmp_path, web, monkeypatch):
     add(web, TYPES_URL, wp_types())
     draft = wp_json(wp_post(status="draft", link=target, slug=""))
     add(web, REST, draft)
-    assert_ok(capture(tmp_path, "--user", "editor", target), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--user", "editor", target), new(tmp_path))
     assert urls(web) == [target, API_ROOT, TYPES_URL, f"{REST}?{E}&context=edit"]
     meta = json.loads((snapshots(tmp_path)[0] / "snapshot.json").read_text())
     assert (meta["status"], meta["slug"]) == ("draft", "")
@@ -617,7 +624,7 @@ def test_protected_post_with_password_is_never_stored(tmp_path, web, monkeypatch
     if how == "env":
         monkeypatch.setenv("WPARCHIVE_POST_PASSWORD", secret)
     result = capture(tmp_path, *args, REST)
-    assert_ok(result, f"new {KEY} v1")
+    assert_ok(result, new(tmp_path))
     assert parse_qs(urlsplit(urls(web)[0]).query) == {"_embed": ["author,wp:term"], "password": [secret]}
     files = files_under(tmp_path / "archive")
     assert len(files) == 5  # .lock and one snapshot's four files
@@ -723,7 +730,7 @@ def test_post_password_is_redacted_from_error_lines(tmp_path, web):
 
 def test_utf8_bom_before_json_is_accepted_and_kept(tmp_path, web):
     add(web, REST, b"\xef\xbb\xbf" + POST_BODY)  # a plugin file saved with a BOM
-    assert_ok(capture(tmp_path, REST), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, REST), new(tmp_path))
     assert (snapshots(tmp_path)[0] / "response.json").read_bytes() == b"\xef\xbb\xbf" + POST_BODY
 
 
@@ -731,7 +738,7 @@ def test_utf8_bom_before_a_list_response(tmp_path, web):
     front(web, PERMALINK, headers=[("Link", LINK_API)])
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"\xef\xbb\xbf[" + POST_BODY + b"]")
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     assert (snapshots(tmp_path)[0] / "response.json").read_bytes() == POST_BODY
 
 
@@ -745,7 +752,7 @@ def test_redirect_loop(tmp_path, web):
 def test_503_then_200_succeeds(tmp_path, web, slept):
     add(web, REST, b"<html><body>Service Unavailable</body></html>", status=503, ctype=HTML)
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, "--retries", "2", REST), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--retries", "2", REST), new(tmp_path))
     assert urls(web) == [f"{REST}?{E}"] * 2
     assert slept == []  # urllib3 does not back off before the first retry
 
@@ -753,7 +760,7 @@ def test_503_then_200_succeeds(tmp_path, web, slept):
 def test_429_retry_after_is_honoured(tmp_path, web, slept):
     add(web, REST, wp_error("too_many_requests", "Slow down.", 429), status=429, headers=[("Retry-After", "1")])
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, "--retries", "1", REST), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--retries", "1", REST), new(tmp_path))
     assert len(web.calls) == 2
     assert slept == [1.0]
 
@@ -795,7 +802,7 @@ def test_no_retries(tmp_path, web, slept):
 def test_user_agent_and_politeness_delay(tmp_path, web, slept):
     front(web, PERMALINK, headers=[("Link", LINK_ALT)])
     add(web, REST, POST_BODY)
-    assert_ok(capture(tmp_path, "--delay", "7", PERMALINK), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--delay", "7", PERMALINK), new(tmp_path))
     assert {call.request.headers["User-Agent"] for call in web.calls} == {
         f"wparchive/{__version__} (+https://wordpress.org/; archiver)"}
     assert len(slept) == 1 and 6.5 < slept[0] <= 7.0  # one wait, before the second request
@@ -806,7 +813,7 @@ def test_snapshot_files_and_metadata(tmp_path, web, monkeypatch):
     monkeypatch.setattr(store, "utc_now", lambda: datetime(2026, 11, 29, 10, 0, 5, tzinfo=timezone.utc))
     add(web, REST, POST_BODY, headers=[("ETag", '"abc123"'), ("Last-Modified", "Tue, 02 Jan 2024 07:00:00 GMT"),
                                        ("X-WP-Total", "1")])
-    assert_ok(capture(tmp_path, REST), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, REST), new(tmp_path))
     [snap] = snapshots(tmp_path)
     meta = json.loads((snap / "snapshot.json").read_text())
     assert snap.name == "20261129T100005Z-" + meta["content_hash"][:12]
@@ -839,13 +846,18 @@ def test_unchanged_markup_noise_and_edits(tmp_path, web):
         wp_json(wp_post(content={"rendered": CONTENT.replace("wp-container-3", "wp-container-17"),
                                  "protected": False}, modified_gmt="2024-02-01T00:00:00")),
         wp_json(wp_post(content={"rendered": CONTENT.replace("First paragraph.", "First paragraph, edited."),
-                                 "protected": False})),
+                                 "protected": False}, modified_gmt="2024-03-01T00:00:00")),
     ]
     for body in bodies:
         add(web, REST, body)
-    lines = [capture(tmp_path, REST).stdout for _ in bodies]
-    assert lines == [f"new {KEY} v1\n", f"unchanged {KEY}\n", f"unchanged {KEY}\n", f"new {KEY} v2\n"]
-    snaps = snapshots(tmp_path)
+    lines = []
+    for _ in bodies:
+        lines.append(capture(tmp_path, REST).stdout)
+        latest = Archive(tmp_path / "archive").versions(PostKey("example.com", "posts", 7660))[-1]
+        lines[-1] = lines[-1].replace(latest.name, "ID")
+    assert lines == [f"new {KEY}@ID\n", f"unchanged {KEY}\n", f"unchanged {KEY}\n", f"new {KEY}@ID\n"]
+    # In time order (both were captured within the same second, maybe).
+    snaps = [v.path for v in Archive(tmp_path / "archive").versions(PostKey("example.com", "posts", 7660))]
     assert len(snaps) == 2
     assert (snaps[0] / "response.json").read_bytes() == POST_BODY
     assert (snaps[1] / "response.json").read_bytes() == bodies[3]
@@ -857,7 +869,7 @@ def test_dump_and_live_targets_in_one_run(tmp_path, web):
     dump.write_bytes(wp_json(wp_page()))
     add(web, REST, POST_BODY)
     result = capture(tmp_path, str(dump), REST)
-    assert_ok(result, "new example.com/pages/2 v1", f"new {KEY} v1")
+    assert_ok(result, new(tmp_path, "example.com/pages/2"), new(tmp_path))
     meta = json.loads((snapshots(tmp_path, "example.com/pages/2")[0] / "snapshot.json").read_text())
     assert meta["source"] == {"kind": "file", "path": str(dump), "api_url": None, "http_status": None,
                               "etag": None, "last_modified": None}
@@ -884,7 +896,7 @@ def test_hostile_link_host_in_a_dump(tmp_path, link, host):
     # A dump has only the post's `link` to say which site it is from: that host is sanitised.
     saved = tmp_path / "saved.json"
     saved.write_bytes(wp_json(wp_post(link=link)))
-    assert_ok(capture(tmp_path, str(saved)), f"new {host}/posts/7660 v1")
+    assert_ok(capture(tmp_path, str(saved)), new(tmp_path, f"{host}/posts/7660"))
     assert [p.name for p in (tmp_path / "archive").iterdir() if p.is_dir()] == [host]
     assert_all_inside_archive(tmp_path)
 
@@ -893,7 +905,7 @@ def test_hostile_link_host_in_a_dump(tmp_path, link, host):
 def test_live_capture_is_filed_under_the_site_fetched_not_the_link(tmp_path, web, link):
     # A server must not be able to write into another site's folder by claiming its host in `link`.
     add(web, REST, wp_json(wp_post(link=link)))
-    assert_ok(capture(tmp_path, REST), "new example.com/posts/7660 v1")
+    assert_ok(capture(tmp_path, REST), new(tmp_path, "example.com/posts/7660"))
     assert [p.name for p in (tmp_path / "archive").iterdir() if p.is_dir()] == ["example.com"]
     assert_all_inside_archive(tmp_path)
 
@@ -904,7 +916,7 @@ def test_hostile_slug(tmp_path, web, monkeypatch):
     front(web, SITE + "/", headers=[("Link", LINK_API)])
     add(web, TYPES_URL, wp_types())
     add(web, "https://example.com/wp-json/wp/v2/posts", b"[" + wp_json(evil) + b"]")
-    assert_ok(capture(tmp_path, "--site", SITE, "../../etc"), f"new {KEY} v1")
+    assert_ok(capture(tmp_path, "--site", SITE, "../../etc"), new(tmp_path))
     assert parse_qs(urlsplit(urls(web)[-1]).query)["slug"] == ["../../etc"]
     assert json.loads((snapshots(tmp_path)[0] / "snapshot.json").read_text())["slug"] == "../../etc"
     assert_all_inside_archive(tmp_path)
@@ -947,10 +959,10 @@ def test_multi_target_run_with_one_failure(tmp_path, web):
     missing = "https://example.com/wp-json/wp/v2/posts/404"
     result = capture(tmp_path, REST, missing, "https://example.com/wp-json/wp/v2/pages/2")
     assert result.exit_code == 4
-    assert result.stdout == (f"new {KEY} v1\n"
+    assert result.stdout == (f"{new(tmp_path)}\n"
                              f"failed {missing}: posts/404 was not found at {missing}?{E} (HTTP 404 "
                              "rest_post_invalid_id)\n"
-                             "new example.com/pages/2 v1\n")
+                             f"{new(tmp_path, 'example.com/pages/2')}\n")
     assert result.stderr == "error: 1 of 3 targets failed (listed above); the rest were archived\n"
     assert len(snapshots(tmp_path)) == 1 and len(snapshots(tmp_path, "example.com/pages/2")) == 1
 
@@ -972,12 +984,13 @@ def two_versions(tmp_path, web, monkeypatch):
                   datetime(2026, 11, 30, 9, 30, 0, tzinfo=timezone.utc),
                   datetime(2026, 12, 1, 8, 0, 0, tzinfo=timezone.utc)])
     monkeypatch.setattr(store, "utc_now", lambda: next(times))
-    edited = wp_json(wp_post(content={"rendered": "<p>Rewritten.</p>", "protected": False}))
+    edited = wp_json(wp_post(content={"rendered": "<p>Rewritten.</p>", "protected": False},
+                             modified_gmt="2026-11-30T09:29:00"))
     front(web, PERMALINK, headers=[("Link", LINK_ALT)])
     add(web, REST, POST_BODY)
     add(web, REST, edited)
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v1")
-    assert_ok(capture(tmp_path, PERMALINK), f"new {KEY} v2")
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
+    assert_ok(capture(tmp_path, PERMALINK), new(tmp_path))
     return tmp_path / "archive", edited
 
 
@@ -988,8 +1001,8 @@ def cmd(archive, *args):
 def test_log(two_versions):
     archive, _ = two_versions
     first, second = sorted((archive / KEY).iterdir())
-    expected = (f"@2\t2026-11-30T09:30:00Z\tapi:{PERMALINK}\t{second.name[-12:]}\ttext\n"
-                f"@1\t2026-11-29T10:00:05Z\tapi:{PERMALINK}\t{first.name[-12:]}\tfirst capture\n")
+    expected = (f"@2\t2026-11-30T09:30:00Z\tapi:{PERMALINK}\t{second.name}\ttext\n"
+                f"@1\t2026-11-29T10:00:05Z\tapi:{PERMALINK}\t{first.name}\tfirst capture\n")
     for ref in (KEY, PERMALINK, str(archive / KEY), "EXAMPLE.com/posts/7660/"):
         assert_ok(cmd(archive, "log", ref), expected.rstrip("\n"))
 
@@ -1020,7 +1033,7 @@ def test_show_formats(two_versions):
 def test_ls(two_versions, web, tmp_path):
     archive, _ = two_versions
     add(web, "https://example.com/wp-json/wp/v2/pages/2", wp_json(wp_page()))
-    assert_ok(capture(tmp_path, "https://example.com/wp-json/wp/v2/pages/2"), "new example.com/pages/2 v1")
+    assert_ok(capture(tmp_path, "https://example.com/wp-json/wp/v2/pages/2"), new(tmp_path, "example.com/pages/2"))
     assert_ok(cmd(archive, "ls"),
               "example.com\tpages\t2\tabout\tAbout\t1\t2026-12-01T08:00:00Z",
               "example.com\tposts\t7660\thello-archive\tHello – archive\t2\t2026-11-30T09:30:00Z")
@@ -1048,3 +1061,34 @@ def test_unknown_ref_and_version(two_versions):
                  f"{KEY} has no version @-2 (it has 2: @1 to @2, or @-1 for the one before the latest)")
     assert_error(cmd(archive, "show", f"{KEY}@2025-01-01"), 2,
                  f"{KEY} has no version captured at 2025-01-01; 'wparchive log {KEY}' lists them")
+
+
+# -- issue 8: terms beyond the embedded ones, rendering changes --------------------------------------------
+TAGS_URL = "https://example.com/wp-json/wp/v2/tags"
+
+
+def test_terms_not_embedded_are_named_with_one_request_per_taxonomy_cached_for_the_run(tmp_path, web):
+    tags = [11, 12, 13, 14]  # _embed carried only 11 and 12 (WordPress embeds at most 10 a taxonomy)
+    add(web, REST, wp_json(wp_post(tags=tags)))
+    add(web, "https://example.com/wp-json/wp/v2/posts/7661", wp_json(wp_post(id=7661, tags=[14, 13])))
+    add(web, TAGS_URL, wp_json([{"id": 13, "name": "Caf\u00e9 &amp; bar"}, {"id": 14, "name": "zebra"}]))
+    result = capture(tmp_path, REST, "https://example.com/wp-json/wp/v2/posts/7661")
+    assert result.exit_code == 0, result.output
+    lookups = [u for u in urls(web) if u.startswith(TAGS_URL)]
+    assert lookups == [f"{TAGS_URL}?include=13%2C14&per_page=100&_fields=id%2Cname"]  # once, for both posts
+    meta = json.loads(run("show", "--archive", str(tmp_path / "archive"), KEY, "--format", "meta").stdout)
+    assert meta["tags"] == ["archiving", "Café & bar", "WordPress", "zebra"]
+
+
+def test_skip_rendering_changes(tmp_path, web):
+    shuffled = CONTENT.replace("First paragraph.", "First paragraph, shown otherwise.")
+    add(web, REST, POST_BODY)
+    add(web, REST, wp_json(wp_post(content={"rendered": shuffled, "protected": False})))
+    add(web, REST, wp_json(wp_post(content={"rendered": shuffled, "protected": False})))
+    assert_ok(capture(tmp_path, REST), new(tmp_path))
+    assert_ok(capture(tmp_path, "--skip-rendering-changes", REST),
+              f"rendering {KEY}: not stored (--skip-rendering-changes)")
+    assert len(snapshots(tmp_path)) == 1
+    assert_ok(capture(tmp_path, REST), new(tmp_path) + " (rendering)")
+    log = run("log", "--archive", str(tmp_path / "archive"), KEY)
+    assert [line.split("\t")[4] for line in log.stdout.splitlines()] == ["rendering", "first capture"]

@@ -10,6 +10,7 @@ import responses
 from click.testing import CliRunner
 
 from tests.archive.test_capture_mock import REST, add, wp_post
+from tests.conftest import mask_ids
 from wparchive.cli import cli
 from wparchive.render.comments import comments_hash, render_thread
 from wparchive.sources.comments import Comment
@@ -41,7 +42,7 @@ def test_comments_are_read_page_by_page(tmp_path, web):
         query={"per_page": "100", "orderby": "id", "order": "asc", "post": "7660", "page": "2"})
     result = archive(tmp_path, "--comments", REST)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [f"new {KEY} v1", f"new comments {KEY} (101 comments)"]
+    assert mask_ids(result.stdout) == [f"new {KEY}@ID", f"new comments {KEY} (101 comments)"]
     assert [c.request.url.split("?")[0] for c in web.calls].count(COMMENTS) == 2
 
 
@@ -50,7 +51,7 @@ def test_a_failing_comments_route_fails_the_comments_not_the_post(tmp_path, web,
     add(web, COMMENTS, b"<html><body>Blocked</body></html>", ctype="text/html")
     result = archive(tmp_path, "--comments", REST)
     assert result.exit_code == 4
-    assert result.stdout.splitlines() == [f"new {KEY} v1", f"failed {REST}: comments of {KEY}: {COMMENTS}"
+    assert mask_ids(result.stdout) == [f"new {KEY}@ID", f"failed {REST}: comments of {KEY}: {COMMENTS}"
                                           "?per_page=100&orderby=id&order=asc&post=7660&page=1 returned an HTML "
                                           "page where JSON was expected (a firewall, login or challenge page?); "
                                           "open it in a browser to check"]
@@ -63,8 +64,8 @@ def test_a_comments_route_answering_500_is_reported_after_retries(tmp_path, web,
         add(web, COMMENTS, b'{"code":"oops","message":"down"}', status=503)
     result = archive(tmp_path, "--retries", "2", "--comments", REST)
     assert result.exit_code == 4
-    assert result.stdout.splitlines()[0] == f"new {KEY} v1"
-    assert result.stdout.splitlines()[1].startswith(f"failed {REST}: comments of {KEY}: ")
+    assert mask_ids(result.stdout)[0] == f"new {KEY}@ID"
+    assert mask_ids(result.stdout)[1].startswith(f"failed {REST}: comments of {KEY}: ")
     assert "after 2 retries" in result.stdout
 
 
@@ -113,5 +114,5 @@ def test_a_server_repeating_one_page_for_ever_does_not_loop(tmp_path, web):
     add(web, COMMENTS, json.dumps([comment(1), comment(2)]).encode(), headers=[("X-WP-TotalPages", "999999")])
     result = archive(tmp_path, "--comments", REST)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == f"new comments {KEY} (2 comments)"
+    assert mask_ids(result.stdout)[1] == f"new comments {KEY} (2 comments)"
     assert [c.request.url.split("?")[0] for c in web.calls].count(COMMENTS) == 2

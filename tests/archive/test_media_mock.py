@@ -10,6 +10,7 @@ import requests
 from click.testing import CliRunner
 
 from tests.archive.test_capture_mock import REST, add, wp_post
+from tests.conftest import mask_ids
 from wparchive.archive.media import allowed, media_urls
 from wparchive.cli import cli
 from wparchive.model import Post
@@ -47,7 +48,7 @@ def test_a_redirect_to_another_host_is_not_followed(tmp_path, web):
     add(web, f"{UP}moved.jpg", status=301, headers=[("Location", "https://tracker.example.net/moved.jpg")])
     result = archive(tmp_path, REST)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == f"media {KEY}: 0 downloaded, 0 already held, 1 missing"
+    assert mask_ids(result.stdout)[1] == f"media {KEY}: 0 downloaded, 0 already held, 1 missing"
     assert "redirected to https://tracker.example.net/moved.jpg, which is not the site's uploads" in result.stderr
     assert not any("tracker.example.net" in call.request.url for call in web.calls)
 
@@ -59,7 +60,7 @@ def test_an_oversize_file_without_content_length_is_cut_at_the_cap(tmp_path, web
     add(web, f"{UP}small.jpg", b"tiny", ctype="image/jpeg")
     result = archive(tmp_path, "--media-max-size", "1K", REST)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == f"media {KEY}: 1 downloaded, 0 already held, 1 missing"
+    assert mask_ids(result.stdout)[1] == f"media {KEY}: 1 downloaded, 0 already held, 1 missing"
     stored = [p for p in (tmp_path / ".media").rglob("*") if p.is_file() and p.name != "index.jsonl"]
     assert [p.name for p in stored] == [hashlib.sha256(b"tiny").hexdigest()]
     assert not list((tmp_path / ".media").glob(".download-*"))
@@ -72,7 +73,7 @@ def test_a_broken_connection_is_recorded_and_the_run_goes_on(tmp_path, web, slep
     add(web, f"{UP}cover.jpg", b"cover", ctype="image/jpeg")
     result = archive(tmp_path, REST)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [f"new {KEY} v1", f"media {KEY}: 1 downloaded, 0 already held, 1 missing"]
+    assert mask_ids(result.stdout) == [f"new {KEY}@ID", f"media {KEY}: 1 downloaded, 0 already held, 1 missing"]
     [listing] = (tmp_path / "example.com" / "posts" / "7660" / "media").iterdir()
     media = json.loads(listing.read_text())["media"]
     assert list(media) == [f"{UP}cover.jpg", f"{UP}a.jpg"]

@@ -29,6 +29,11 @@ def run(tmp_path, *args, env=None):
                                     "--no-log-format", *args], env=env)
 
 
+def ids(stdout):
+    """Output with each stable version id (a folder name such as 20261202T004817Z-ce786e1c1d96) as ID."""
+    return re.sub(r"@\d{8}T\d{6}Z-[0-9a-f]{12}(?:-\d+)?", "@ID", stdout)
+
+
 def protect(fake, post_id):
     """Make one post password-protected (its content arrives empty); returns the original generator."""
     original = fake.post
@@ -117,7 +122,7 @@ def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
     site.edits[7] = 1
     site.requests.clear()
     result = run(tmp_path)
-    assert result.stdout == "new example.com/posts/7 v2\nunchanged example.com/posts/120\n"
+    assert ids(result.stdout) == "new example.com/posts/7@ID\nunchanged example.com/posts/120\n"
     assert result.stderr == "2 of 2 posts: 0 new, 1 changed, 1 unchanged, 0 protected, 0 failed\n"
     assert len(site.requests) == 2
 
@@ -144,7 +149,7 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
     site.edits[200] = 1
     site.requests.clear()
     result = run(tmp_path)
-    assert result.stdout == "new example.com/posts/200 v2\nunchanged example.com/posts/250\n"
+    assert ids(result.stdout) == "new example.com/posts/200@ID\nunchanged example.com/posts/250\n"
     listed = listing_requests(site)
     # The first page came back unfiltered (many posts older than the cut-off, not one odd post), so the
     # site was asked again, and the run switched to newest-modified-first and stopped at the first post
@@ -264,7 +269,8 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
     site.n = 152
     site.edits[151] = -2  # created with a date two months back: modified_after cannot see it
     result = run(tmp_path)
-    assert result.stdout == "unchanged example.com/posts/150\nnew example.com/posts/152 v1\nnew example.com/posts/151 v1\n"
+    assert ids(result.stdout) == \
+        "unchanged example.com/posts/150\nnew example.com/posts/152@ID\nnew example.com/posts/151@ID\n"
     assert result.exit_code == 0
 
 
@@ -278,7 +284,7 @@ def test_posts_that_failed_are_asked_for_again(site, tmp_path, monkeypatch):
     site.requests.clear()
     result = run(tmp_path)
     assert result.exit_code == 0
-    assert "new example.com/posts/2 v1\n" in result.stdout
+    assert "new example.com/posts/2@ID\n" in ids(result.stdout)
     assert "include=2" in site.requests[-1]
     assert "retry" not in json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
 
@@ -328,3 +334,29 @@ def test_a_failed_modified_after_question_does_not_fail_the_run(site, tmp_path):
     assert result.stderr == "3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
     assert json.loads((tmp_path / "a/example.com/.site.json").read_text()) == {
         "api_root": "https://example.com/wp-json/"}
+
+
+def test_rendering_changes_are_counted_apart_and_can_be_left_unstored(site, tmp_path):
+    site.n = 3
+    assert run(tmp_path, "--quiet").exit_code == 0
+    original = site.post
+
+    def rendered_otherwise(i):  # a dynamic block: the text differs, the post (modified_gmt) does not
+        data = original(i)
+        if i == 2:
+            data["content"] = {"rendered": data["content"]["rendered"] + "<p>Latest posts: 3, 1</p>",
+                               "protected": False}
+        return data
+
+    site.post = rendered_otherwise
+    skipped = run(tmp_path, "--full", "--skip-rendering-changes")
+    assert skipped.exit_code == 0, skipped.output
+    assert ids(skipped.stdout) == ("unchanged example.com/posts/1\nrendering example.com/posts/2: not stored "
+                                   "(--skip-rendering-changes)\nunchanged example.com/posts/3\n")
+    assert skipped.stderr == ("3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 protected, 0 failed, "
+                              "1 rendering change (not stored)\n")
+    assert snapshot_count(tmp_path) == 3
+    stored = run(tmp_path, "--full")
+    assert ids(stored.stdout).splitlines()[1] == "new example.com/posts/2@ID (rendering)"
+    assert stored.stderr == "3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 protected, 0 failed, 1 rendering change\n"
+    assert snapshot_count(tmp_path) == 4

@@ -33,7 +33,7 @@ def at(second):
 def test_layout_and_snapshot_json(tmp_path):
     archive = Archive(tmp_path)
     result = capture(archive, when=at(5))
-    assert result.line == "new example.com_8080/posts/7 v1"
+    assert result.line == f"new example.com_8080/posts/7@{result.snapshot.name}"
     folder = result.snapshot.path
     assert folder.parent == tmp_path / "example.com_8080" / "posts" / "7"
     assert folder.name.startswith("20261129T100005Z-") and len(folder.name) == 29
@@ -53,10 +53,97 @@ def test_unchanged_modified_gmt_only_and_same_second(tmp_path):
     assert capture(archive, when=at(2), modified_gmt="2025-01-01T00:00:00").status == "unchanged"
     # wp-container-N classes differ per request; the text does not.
     assert capture(archive, content='<p class="wp-container-9">One.</p>', when=at(3)).status == "unchanged"
-    second = capture(archive, content="<p>Two.</p>", when=at(1))
-    assert second.line == "new example.com_8080/posts/7 v2"
-    assert second.snapshot.name.startswith("20261129T100002Z-")  # moved one second later, order kept
+    second = capture(archive, content="<p>Two.</p>", when=at(1), modified_gmt="2026-11-29T10:00:01")
+    assert second.line == f"new example.com_8080/posts/7@{second.snapshot.name}"
+    # The real second is kept (no invented time); the order within it is kept by `sequence`.
+    assert second.snapshot.name.startswith("20261129T100001Z-") and second.snapshot.version == 2
     assert [s.version for s in archive.versions(KEY)] == [1, 2]
+    assert [s.name for s in archive.versions(KEY)][1] == second.snapshot.name
+    meta = second.snapshot.meta()
+    assert (meta["captured_at"], meta["sequence"], meta["version_id"]) == ("2026-11-29T10:00:01Z", 2,
+                                                                          second.snapshot.name)
+
+
+def test_versions_of_one_second_keep_their_order_whatever_their_hashes(tmp_path):
+    archive = Archive(tmp_path)
+    bodies = ["<p>One.</p>", "<p>Two.</p>", "<p>Three.</p>", "<p>Four.</p>", "<p>Five.</p>"]
+    made = [capture(archive, content=b, when=at(1), modified_gmt=f"2026-11-29T10:00:0{i}").snapshot.name
+            for i, b in enumerate(bodies)]
+    assert made != sorted(made)  # the hashes alone would give another order
+    assert [s.name for s in archive.versions(KEY)] == made
+    assert [s.read_text("post.txt") for s in archive.versions(KEY)] == [f"Hi\n\n{b[3:-4]}\n" for b in bodies]
+
+
+def test_the_same_content_back_within_one_second_gets_its_own_id(tmp_path):
+    archive = Archive(tmp_path)
+    a1 = capture(archive, when=at(1)).snapshot
+    capture(archive, content="<p>Two.</p>", when=at(1), modified_gmt="2026-11-29T10:00:01")
+    a2 = capture(archive, when=at(1), modified_gmt="2026-11-29T10:00:02").snapshot
+    assert a2.name == a1.name + "-2"
+    assert [s.name for s in archive.versions(KEY)][::2] == [a1.name, a2.name]
+    assert archive.verify() == (3, [])
+
+
+def test_a_capture_is_compared_with_the_latest_made_the_same_way(tmp_path):
+    archive = Archive(tmp_path)
+
+    def made(content, with_credentials):
+        obj = dict(API, content={"rendered": content})
+        return archive.capture(Post.from_api(obj), Source("api", url=obj["link"]), b"{}",
+                               with_credentials=with_credentials)
+
+    assert made("<p>One.</p><p>Log in</p>", False).status == "new"
+    second = made("<p>One.</p><p>Log out</p>", True)  # the same post, seen by an editor
+    assert (second.status, second.rendering) == ("new", True)
+    assert second.snapshot.meta()["with_credentials"] is True and second.snapshot.meta()["change"] == "rendering"
+    # Anonymous again: compared with the last anonymous capture, not with the editor's.
+    assert made("<p>One.</p><p>Log in</p>", False).status == "unchanged"
+    assert made("<p>One.</p><p>Log out</p>", True).status == "unchanged"
+    assert len(archive.versions(KEY)) == 2
+
+
+def test_rendering_changes_are_marked_and_can_be_skipped(tmp_path):
+    archive = Archive(tmp_path)
+
+    def made(content, modified, raw, **kwargs):
+        obj = dict(API, content={"rendered": content, "raw": raw}, modified_gmt=modified)
+        return archive.capture(Post.from_api(obj), Source("api"), b"{}", **kwargs)
+
+    made("<p>Gallery: a b</p>", "2026-01-01T00:00:00", "<!-- wp:gallery /-->")
+    skipped = made("<p>Gallery: b a</p>", "2026-01-01T00:00:00", "<!-- wp:gallery /-->", skip_rendering=True)
+    assert (skipped.status, skipped.rendering, skipped.line) == (
+        "skipped", True, "rendering example.com_8080/posts/7: not stored (--skip-rendering-changes)")
+    stored = made("<p>Gallery: b a</p>", "2026-01-01T00:00:00", "<!-- wp:gallery /-->")
+    assert (stored.status, stored.rendering) == ("new", True)
+    assert stored.line == f"new example.com_8080/posts/7@{stored.snapshot.name} (rendering)"
+    # The raw content changed with the same modified_gmt (a direct database edit): an edit, not rendering.
+    edit = made("<p>Gallery: c</p>", "2026-01-01T00:00:00", "<!-- wp:gallery {\"ids\":[3]} /-->")
+    assert (edit.status, edit.rendering) == ("new", False)
+    assert "change" not in edit.snapshot.meta()
+    # Made private without a new modified_gmt: a change of the site's, not of its rendering.
+    obj = dict(API, content={"rendered": "<p>Gallery: d</p>", "raw": "<!-- wp:gallery {\"ids\":[3]} /-->"},
+               modified_gmt="2026-01-01T00:00:00", status="private")
+    status = archive.capture(Post.from_api(obj), Source("api"), b"{}", skip_rendering=True)
+    assert (status.status, status.rendering) == ("new", False)
+
+
+def test_versions_are_named_by_id_prefix_or_hash_prefix_and_ambiguity_is_an_error(tmp_path):
+    archive = Archive(tmp_path)
+    one = capture(archive, when=at(1)).snapshot
+    two = capture(archive, content="<p>Two.</p>", when=at(2), modified_gmt="2026-11-29T10:00:02").snapshot
+    for spec in (one.name, one.name[:18], one.name[17:25], one.name[17:21]):
+        assert archive.read(KEY, spec).name == one.name, spec
+    assert archive.read(KEY, two.name[17:23]).name == two.name
+    assert archive.read(KEY, "20261129T10000").name == two.name  # a timestamp prefix: the newest then
+    three = capture(archive, content="<p>Three.</p>", when=at(2), modified_gmt="2026-11-29T10:00:03").snapshot
+    with pytest.raises(InputError) as error:
+        archive.read(KEY, "20261129T100002Z-")
+    assert str(error.value) == (f"@20261129T100002Z- is ambiguous for {KEY.ref}: it names 2 versions "
+                                f"({two.name}, {three.name}); give more of the id")
+    with pytest.raises(InputError) as error:
+        archive.read(KEY, "fffffff")
+    assert str(error.value) == (f"{KEY.ref} has no version @fffffff; 'wparchive log {KEY.ref}' lists them "
+                                "(cite a version by its id, or a unique prefix of it)")
 
 
 def test_crash_between_file_writes_leaves_nothing_visible(tmp_path, monkeypatch):

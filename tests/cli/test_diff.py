@@ -552,7 +552,8 @@ def test_identical_inputs_json(tmp_path):
     result, a, b = diff_dumps(tmp_path, V1, V1, "--json")
     assert (result.exit_code, result.stderr) == (0, "")
     assert json.loads(result.stdout) == {
-        "sides": {"a": str(a), "b": str(b)}, "identical": True, "text_changed": False, "render_drift": False,
+        "sides": {"a": str(a), "b": str(b)}, "ids": {"a": None, "b": None}, "identical": True,
+        "text_changed": False, "render_drift": False, "markup_changed": False, "captured_differently": False,
         "ignore_whitespace": False, "hunks": [], "word_changes": [], "meta_changes": [],
         "stats": {"paragraphs_changed": 0, "paragraphs_added": 0, "paragraphs_removed": 0, "words_added": 0,
                   "words_removed": 0}}
@@ -587,8 +588,8 @@ def test_meta_lists_only_the_fields_that_differ_in_their_order(tmp_path):
         'slug: "hello" -> "hello-world"',
         'status: "draft" -> "publish"',
         "author: 3 -> 4",
-        "categories: 1 -> []",
-        "tags: 5 -> 5, 6",
+        "categories: [1] -> []",
+        "tags: [5] -> [5, 6]",
         'excerpt: "" -> "Short & sweet."',
         f'modified_gmt: "{M1}" -> "{M2}"'))
 
@@ -621,12 +622,12 @@ def test_stat_with_meta_and_words_with_stat(tmp_path):
     stat = "0 paragraphs changed, 1 added, 1 removed; 2 words added, 1 removed; 2 metadata fields changed " \
            "(tags, modified_gmt)\n"
     result, _, _ = diff_dumps(tmp_path, old, new, "--meta", "--stat")
-    check(result, 1, lines("tags: 1 -> 1, 2", f'modified_gmt: "{M1}" -> "{M2}"') + stat)
+    check(result, 1, lines("tags: [1] -> [1, 2]", f'modified_gmt: "{M1}" -> "{M2}"') + stat)
     result, a, b = diff_dumps(tmp_path, old, new, "--words", "--stat")
     check(result, 1, lines(*head(a, b), "@@ -1,3 +1,3 @@", "Hello", "", "[-Body.-]", "{+Body two.+}") + stat)
     result, a, b = diff_dumps(tmp_path, old, new, "--words", "--meta")
     check(result, 1, lines(*head(a, b), "@@ -1,3 +1,3 @@", "Hello", "", "[-Body.-]", "{+Body two.+}",
-                           "tags: 1 -> 1, 2", f'modified_gmt: "{M1}" -> "{M2}"'))
+                           "tags: [1] -> [1, 2]", f'modified_gmt: "{M1}" -> "{M2}"'))
 
 
 def test_json_on_archived_versions(three):
@@ -634,7 +635,8 @@ def test_json_on_archived_versions(three):
     result = run(f"{KEY}@1", f"{KEY}@2", "--json", archive=root)
     assert (result.exit_code, result.stderr) == (1, "")
     doc = json.loads(result.stdout)
-    assert set(doc) == {"sides", "identical", "text_changed", "render_drift", "ignore_whitespace", "hunks",
+    assert set(doc) == {"sides", "ids", "identical", "text_changed", "render_drift", "markup_changed",
+                        "captured_differently", "ignore_whitespace", "hunks",
                         "word_changes", "meta_changes", "stats"}
     assert doc["sides"] == {"a": "example.com/posts/7@1 (2024-05-01T10:00:01Z)",
                             "b": "example.com/posts/7@2 (2024-05-01T10:00:02Z)"}
@@ -853,8 +855,8 @@ def test_malformed_version_says_what_a_version_is(three, version):
     root, _ = three
     error(run(f"{KEY}@{version}", archive=root),
           f"{KEY}@{version} is not an archived post in {root}; 'wparchive ls' lists them "
-          "(REF is a URL, HOST/TYPE/ID or a folder) (a version is @N, @-N, @latest or a timestamp such as "
-          "@2026-11-29)")
+          "(REF is a URL, HOST/TYPE/ID or a folder) (a version is an id such as @20261202T004817Z-ce786e1c1d96, "
+          "@N, @-N, @latest or a timestamp such as @2026-11-29)")
 
 
 def test_ref_alone_with_only_one_version(tmp_path):
@@ -945,7 +947,9 @@ def test_live_identical(tmp_path, web):
     root = live_archive(tmp_path)
     web.get(REST, json=V1)
     check(run(KEY, "--live", "--retries", "0", archive=root), 0)
-    assert [c.request.url for c in web.calls] == [FETCHED]
+    # The post names category 1 without embedding it: its name is asked for once (the mock has none).
+    assert [c.request.url for c in web.calls] == [
+        FETCHED, "https://example.com/wp-json/wp/v2/categories?include=1&per_page=100&_fields=id%2Cname"]
 
 
 def test_live_markup_noise_is_no_difference(tmp_path, web):
@@ -1000,7 +1004,7 @@ def test_live_save_archives_a_new_version(tmp_path, web):
     web.get(REST, json=V2)
     result = run(KEY, "--live", "--save", "--retries", "0", archive=root)
     check(result, 1, V1_V2.replace("+++ example.com/posts/7@2 (2024-05-01T10:00:02Z)", f"+++ {REST} (live)"),
-          f"new {KEY} v2\n")
+          f"new {KEY}@{Archive(root).versions(POST_KEY)[-1].name}\n")
     versions = Archive(root).versions(POST_KEY)
     assert len(versions) == 2
     assert versions[1].read_bytes("response.json") == json.dumps(V2).encode()
@@ -1009,8 +1013,8 @@ def test_live_save_archives_a_new_version(tmp_path, web):
     assert (log.exit_code, log.stderr) == (0, "")
     rows = [line.split("\t") for line in log.stdout.splitlines()]
     assert [row[0] for row in rows] == ["@2", "@1"]
-    assert rows[1][1:] == ["2024-05-01T10:00:01Z", f"api:{PERMALINK}", versions[0].name[-12:], "first capture"]
-    assert rows[0][3:] == [versions[1].name[-12:], "text"]
+    assert rows[1][1:] == ["2024-05-01T10:00:01Z", f"api:{PERMALINK}", versions[0].name, "first capture"]
+    assert rows[0][3:] == [versions[1].name, "text"]
     # The archive now holds what the site showed: REF alone is that same change.
     check(run(KEY, archive=root), 1, V1_V2.replace(
         "+++ example.com/posts/7@2 (2024-05-01T10:00:02Z)",
@@ -1092,5 +1096,70 @@ def test_live_on_a_plain_permalinks_site(tmp_path, web):
     result = run(KEY, "--live", "--retries", "0", archive=root)
     assert result.exit_code == 1, result.stderr
     assert [c.request.url for c in web.calls] == [
-        "https://example.com/?rest_route=/wp/v2/posts/7&_embed=author%2Cwp%3Aterm"]
+        "https://example.com/?rest_route=/wp/v2/posts/7&_embed=author%2Cwp%3Aterm",
+        "https://example.com/?rest_route=/wp/v2/categories&include=1&per_page=100&_fields=id%2Cname"]
 
+
+
+# -- issue 8: log and diff agree; notes only when true ------------------------------------------------------
+
+
+def test_no_drift_note_on_a_real_edit_of_title_and_text_with_the_same_modified_gmt(tmp_path):
+    # Observed: a revision and a capture carried the same modified_gmt while title and text had changed.
+    edited = post("<p>Body, rewritten.</p>", title="Hello again")
+    result, a, b = diff_dumps(tmp_path, post("<p>Body.</p>"), edited)
+    check(result, 1, lines(*head(a, b), "@@ -1,3 +1,3 @@", "-Hello", "+Hello again", " ", "-Body.",
+                           "+Body, rewritten.", 'title: "Hello" -> "Hello again"'))
+
+
+def test_log_markup_and_diff_show_the_same_change(tmp_path):
+    root = tmp_path / "a"
+    capture(root, post('<p>See <a href="https://one.example/">the source</a>.</p>'), 1)
+    capture(root, post('<p>See <a href="https://two.example/">the source</a>.</p>', modified=M2), 2)
+    log = run(KEY, archive=root, command="log")
+    assert [line.split("\t")[4] for line in log.stdout.splitlines()] == ["markup", "first capture"]
+    check(run(KEY, archive=root), 1, lines(
+        "--- example.com/posts/7@1 (2024-05-01T10:00:01Z) post.md",
+        "+++ example.com/posts/7@2 (2024-05-01T10:00:02Z) post.md",
+        "@@ -1 +1 @@",
+        "-See [the source](https://one.example/).",
+        "+See [the source](https://two.example/).",
+        f'modified_gmt: "{M1}" -> "{M2}"'))
+    assert json.loads(run(KEY, "--json", archive=root).stdout)["markup_changed"] is True
+    assert run(KEY, "--stat", archive=root).stdout == \
+        "text unchanged; markup changed (post.md); 1 metadata field changed (modified_gmt)\n"
+
+
+def test_log_labels_a_rendering_change_and_diff_notes_it(tmp_path):
+    root = tmp_path / "a"
+    capture(root, DRIFT_OLD, 1)
+    capture(root, DRIFT_NEW, 2)
+    log = run(KEY, archive=root, command="log")
+    assert [line.split("\t")[4] for line in log.stdout.splitlines()] == ["rendering", "first capture"]
+    assert run(KEY, archive=root).stdout.splitlines()[-1] == NOTE
+
+
+def test_diff_says_when_the_sides_were_captured_with_and_without_credentials(tmp_path):
+    root = tmp_path / "a"
+    for second, (obj, with_credentials) in enumerate(((V1, False), (V2, True)), 1):
+        Archive(root).capture(Post.from_api(obj), Source("api", url=PERMALINK), json.dumps(obj).encode(),
+                              site_url=SITE, rest_base="posts", captured_at=at(second),
+                              with_credentials=with_credentials)
+    result = run(KEY, "--meta", archive=root)
+    check(result, 1, lines(
+        f'modified_gmt: "{M1}" -> "{M2}"',
+        "note: A was captured without credentials and B with them: a site can show the same post differently "
+        "to a logged-in editor (log in/out links, lists that include private posts)"))
+    doc = json.loads(run(KEY, "--json", archive=root).stdout)
+    versions = Archive(root).versions(POST_KEY)
+    assert (doc["captured_differently"], doc["ids"]) == (True, {"a": versions[0].id, "b": versions[1].id})
+
+
+def test_version_ids_name_versions_in_diff_and_show(three):
+    root, snaps = three
+    first, last = snaps[0].name, snaps[2].name
+    assert run(f"{KEY}@{first}", f"{KEY}@{last}", archive=root).stdout == \
+        run(f"{KEY}@1", f"{KEY}@3", archive=root).stdout
+    assert run(f"{KEY}@{first[17:25]}", archive=root, command="show").stdout == "Hello\n\nOne two three.\n\nSecond.\n"
+    meta = json.loads(run(f"{KEY}@{last}", "--format", "meta", archive=root, command="show").stdout)
+    assert meta["version_id"] == last

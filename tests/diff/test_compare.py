@@ -250,8 +250,8 @@ def test_identical():
         assert fmt(c) == ""
     assert format_unified(c, color=True) == format_words(c, color=True) == ""
     assert to_json(c) == {
-        "sides": {"a": "a", "b": "b"}, "identical": True, "text_changed": False, "render_drift": False,
-        "ignore_whitespace": False, "hunks": [], "word_changes": [], "meta_changes": [],
+        "sides": {"a": "a", "b": "b"}, "ids": {"a": None, "b": None}, "identical": True, "text_changed": False,
+        "render_drift": False, "markup_changed": False, "captured_differently": False, "ignore_whitespace": False, "hunks": [], "word_changes": [], "meta_changes": [],
         "stats": {"paragraphs_changed": 0, "paragraphs_added": 0, "paragraphs_removed": 0, "words_added": 0,
                   "words_removed": 0}}
 
@@ -360,7 +360,7 @@ title: "" -> "T"
 slug: (none) -> "t"
 status: "draft" -> "publish"
 author: 3 -> 4
-tags: x -> []
+tags: ["x"] -> []
 excerpt: "He said \\"hi\\"\\nthen left" -> (none)
 date_gmt: (none) -> "2026-01-01T00:00:00"
 """
@@ -377,9 +377,12 @@ def test_to_json():
     assert json.loads(json.dumps(out)) == out
     assert out == {
         "sides": {"a": "a", "b": "b"},
+        "ids": {"a": None, "b": None},
         "identical": False,
         "text_changed": True,
         "render_drift": False,
+        "markup_changed": False,
+        "captured_differently": False,
         "ignore_whitespace": False,
         "hunks": [{"old_start": 5, "old_count": 7, "new_start": 5, "new_count": 7, "header": "@@ -5,7 +5,7 @@",
                    "lines": [[" ", "The quick brown fox jumps over the lazy dog near the river bank."],

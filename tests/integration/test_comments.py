@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import mask_ids
 from wparchive.cli import cli
 
 TOKEN = uuid.uuid4().hex[:8]
@@ -17,7 +18,7 @@ TOKEN = uuid.uuid4().hex[:8]
 
 def assert_site_run_ok(result: Result) -> None:
     """A whole-site run on the shared test site: other tests' password-protected posts fail (exit 4)."""
-    failed = [line for line in result.stdout.splitlines() if line.startswith("failed ")]
+    failed = [line for line in mask_ids(result.stdout) if line.startswith("failed ")]
     assert all("is password-protected" in line for line in failed), result.output
     assert result.exit_code == (4 if failed else 0), result.output
 
@@ -55,11 +56,11 @@ def test_single_post_comments_anonymously_are_the_approved_thread(wordpress, thr
     result = run("archive", "--archive", str(tmp_path), "--comments", post["link"])
     assert result.exit_code == 0, result.output
     ref = f"{host(wordpress)}/posts/{post['id']}"
-    assert result.stdout.splitlines() == [f"new {ref} v1", f"new comments {ref} (3 comments)"]
+    assert mask_ids(result.stdout) == [f"new {ref}@ID", f"new comments {ref} (3 comments)"]
     [folder] = comment_folders(tmp_path, wordpress, post["id"])
     shown = run("show", "--archive", str(tmp_path), ref, "--comments")
     assert shown.exit_code == 0
-    lines = shown.stdout.splitlines()
+    lines = mask_ids(shown.stdout)
     assert [line.split(" · ")[0] for line in lines if " · " in line] == ["Reader One", "  Reader Two", "    Reader One"]
     assert [line for line in lines if " · " not in line] == ["  First!", "", "    I agree & more", "", "      Deeper still"]
     stored = json.loads((folder / "comments.json").read_text())
@@ -68,7 +69,7 @@ def test_single_post_comments_anonymously_are_the_approved_thread(wordpress, thr
     meta = json.loads((folder / "snapshot.json").read_text())
     assert (meta["scope"], meta["count"], meta["post"]) == ("approved", 3, ref)
     again = run("archive", "--archive", str(tmp_path), "--comments", post["link"])
-    assert again.stdout.splitlines() == [f"unchanged {ref}", f"unchanged comments {ref} (3 comments)"]
+    assert mask_ids(again.stdout) == [f"unchanged {ref}", f"unchanged comments {ref} (3 comments)"]
     verified = run("verify", "--archive", str(tmp_path))
     assert verified.exit_code == 0 and verified.stdout.endswith("2 snapshots checked, 0 problems\n")
 
@@ -91,13 +92,13 @@ def test_a_new_comment_is_a_comment_version_not_a_post_version(wordpress, tmp_pa
     assert run("archive", "--archive", str(tmp_path), "--comments", post["link"]).exit_code == 0
     wordpress.create_comment(post["id"], "Two", "Reader Two")
     result = run("archive", "--archive", str(tmp_path), "--comments", post["link"])
-    assert result.stdout.splitlines() == [f"unchanged {ref}", f"new comments {ref} (2 comments)"]
+    assert mask_ids(result.stdout) == [f"unchanged {ref}", f"new comments {ref} (2 comments)"]
     assert len(comment_folders(tmp_path, wordpress, post["id"])) == 2
     first = run("show", "--archive", str(tmp_path), f"{ref}@1", "--comments")
     assert "Two" not in first.stdout and "One" in first.stdout
     diff = run("diff", "--archive", str(tmp_path), ref, "--comments", "--color", "never")
     assert diff.exit_code == 1
-    added = [line for line in diff.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    added = [line for line in mask_ids(diff.stdout) if line.startswith("+") and not line.startswith("+++")]
     assert [line.split(" · ")[0] for line in added if " · " in line] == ["+Reader Two"]
     assert "+  Two" in added
     same = run("diff", "--archive", str(tmp_path), f"{ref}@2", f"{ref}@latest", "--comments")
@@ -111,7 +112,7 @@ def test_whole_site_comments_are_listed_in_pages_and_incrementally(wordpress, th
     assert_site_run_ok(result)
     post_id = thread["post"]["id"]
     ref = f"{host(wordpress)}/posts/{post_id}"
-    assert f"new comments {ref} (3 comments)" in result.stdout.splitlines()
+    assert f"new comments {ref} (3 comments)" in mask_ids(result.stdout)
     assert result.stderr.splitlines()[-1].startswith("comments: ")
     state = json.loads((tmp_path / host(wordpress) / ".comments-state.json").read_text())
     assert state["scope"] == "approved" and state["newest"]
@@ -119,7 +120,7 @@ def test_whole_site_comments_are_listed_in_pages_and_incrementally(wordpress, th
     again = run("archive", "--archive", str(tmp_path), "--site", wordpress.url, "--all", "--comments",
                 "--no-log-format")
     assert_site_run_ok(again)
-    assert f"new comments {ref} (4 comments)" in again.stdout.splitlines()
+    assert f"new comments {ref} (4 comments)" in mask_ids(again.stdout)
     # The re-run asked only for comments after the newest one seen (less one second, for comments made
     # in that same second): the new one and those of the previous newest second, not the whole site.
     listed_first = int(result.stderr.splitlines()[-1].split()[1])

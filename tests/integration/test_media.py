@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import mask_ids
 from wparchive.cli import cli
 
 TOKEN = uuid.uuid4().hex[:8]
@@ -32,7 +33,7 @@ def png(width: int, height: int, seed: int) -> bytes:
 
 def assert_site_run_ok(result: Result) -> None:
     """A whole-site run on the shared test site: other tests' password-protected posts fail (exit 4)."""
-    failed = [line for line in result.stdout.splitlines() if line.startswith("failed ")]
+    failed = [line for line in mask_ids(result.stdout) if line.startswith("failed ")]
     assert all("is password-protected" in line for line in failed), result.output
     assert result.exit_code == (4 if failed else 0), result.output
 
@@ -75,7 +76,7 @@ def test_media_are_kept_once_by_hash_with_a_list_per_snapshot(wordpress, uploads
     ref = f"{uploads['host']}/posts/{uploads['post']['id']}"
     result = run("archive", "--archive", str(archive), "--media", uploads["post"]["link"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [f"new {ref} v1", f"media {ref}: 2 downloaded, 0 already held, 1 missing"]
+    assert mask_ids(result.stdout) == [f"new {ref}@ID", f"media {ref}: 2 downloaded, 0 already held, 1 missing"]
     assert result.stderr == f"warning: media of {ref}: {uploads['missing']}: HTTP 404 (recorded as missing)\n"
     assert blob(archive, uploads["image_bytes"]).read_bytes() == uploads["image_bytes"]
     assert blob(archive, uploads["pdf_bytes"]).read_bytes() == uploads["pdf_bytes"]
@@ -92,11 +93,11 @@ def test_media_are_kept_once_by_hash_with_a_list_per_snapshot(wordpress, uploads
     # Another post using the same file: nothing downloaded, the file is held once.
     other_ref = f"{uploads['host']}/posts/{uploads['other']['id']}"
     again = run("archive", "--archive", str(archive), "--media", uploads["other"]["link"])
-    assert again.stdout.splitlines() == [f"new {other_ref} v1", f"media {other_ref}: 0 downloaded, 1 already held"]
+    assert mask_ids(again.stdout) == [f"new {other_ref}@ID", f"media {other_ref}: 0 downloaded, 1 already held"]
     assert len([p for p in (archive / ".media").rglob("*") if p.is_file() and p.name != "index.jsonl"]) == 2
     # A re-run of an unchanged post fetches no media at all.
     rerun = run("archive", "--archive", str(archive), "--media", uploads["post"]["link"])
-    assert rerun.stdout.splitlines() == [f"unchanged {ref}"]
+    assert mask_ids(rerun.stdout) == [f"unchanged {ref}"]
     verified = run("verify", "--archive", str(archive))
     assert verified.stdout == "2 snapshots, 2 media files checked, 0 problems\n"
 
@@ -115,7 +116,7 @@ def test_verify_rehashes_media_and_local_media_points_to_the_files(wordpress, up
     target.write_bytes(b"tampered")
     verified = run("verify", "--archive", str(archive))
     assert verified.exit_code == 1
-    assert verified.stdout.splitlines() == [
+    assert mask_ids(verified.stdout) == [
         f"mismatch: .media/{target.parent.name}/{target.name}: sha256 differs from its name",
         "1 snapshots, 2 media files checked, 1 problems"]
 
@@ -125,7 +126,7 @@ def test_media_host_allows_another_host_and_max_size_skips_big_files(wordpress, 
     ref = f"{uploads['host']}/posts/{uploads['post']['id']}"
     result = run("archive", "--archive", str(archive), "--media", "--media-max-size", "1K", uploads["post"]["link"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[1] == f"media {ref}: 1 downloaded, 0 already held, 2 missing"
+    assert mask_ids(result.stdout)[1] == f"media {ref}: 1 downloaded, 0 already held, 2 missing"
     [listing] = (archive / ref / "media").iterdir()
     entry = json.loads(listing.read_text())["media"][uploads["image"]["source_url"]]
     assert entry["error"].startswith("larger than --media-max-size")
@@ -139,10 +140,10 @@ def test_the_featured_image_is_kept_and_whole_site_runs_keep_media_once(wordpres
     ref = f"{uploads['host']}/posts/{uploads['featured_only']['id']}"
     result = run("archive", "--archive", str(archive), "--site", wordpress.url, "--all", "--media")
     assert_site_run_ok(result)
-    assert f"media {ref}: 1 downloaded, 0 already held" in result.stdout.splitlines()
+    assert f"media {ref}: 1 downloaded, 0 already held" in mask_ids(result.stdout)
     assert blob(archive, uploads["cover_bytes"]).is_file()
     assert blob(archive, uploads["image_bytes"]).is_file()
     rerun = run("archive", "--archive", str(archive), "--site", wordpress.url, "--all", "--media")
     assert_site_run_ok(rerun)
-    assert [line for line in rerun.stdout.splitlines() if line.startswith("media ")] == []
+    assert [line for line in mask_ids(rerun.stdout) if line.startswith("media ")] == []
     assert run("verify", "--archive", str(archive)).exit_code == 0

@@ -25,6 +25,7 @@ from tests.integration.test_site import (
     PASSWORD_ENV,
     archive_all,
     describe,
+    ids,
     invoke,
     snapshots,
     tree_state,
@@ -161,7 +162,7 @@ def test_protected_post_is_archived_as_metadata_then_unlocked_by_a_passwords_fil
     first = archive_all(archive, wordpress, "--type", "posts")
     assert first.exit_code == 0, describe(first)
     for post in (one, two):
-        assert f"protected {ref(wordpress, post['id'])} v1 (content withheld: no password)" in first.stdout
+        assert f"protected {ref(wordpress, post['id'])}@ID (content withheld: no password)" in ids(first.stdout)
     [snap] = snapshots(archive, wordpress, one["id"])
     meta = json.loads((snap / "snapshot.json").read_text(encoding="utf-8"))
     # WordPress 6.1 withholds a protected post's excerpt too (its own `excerpt.protected`).
@@ -190,7 +191,8 @@ def test_protected_post_is_archived_as_metadata_then_unlocked_by_a_passwords_fil
     unlocked = archive_all(archive, wordpress, "--post-passwords", str(passwords))
     assert unlocked.exit_code == 0, describe(unlocked)
     for post, name in ((one, "protected_one"), (two, "protected_two")):
-        assert f"new {ref(wordpress, post['id'])} v2" in unlocked.stdout.splitlines(), describe(unlocked)
+        assert f"new {ref(wordpress, post['id'])}@ID" in ids(unlocked.stdout).splitlines(), describe(unlocked)
+        assert len(snapshots(archive, wordpress, post["id"])) == 2
         latest = snapshots(archive, wordpress, post["id"])[-1]
         assert (latest / "post.txt").read_text(encoding="utf-8") == \
             f"Awkward {name} {TOKEN}\n\nSecret {name} words.\n"
@@ -241,12 +243,14 @@ def test_anonymous_full_run_after_credentials_calls_nothing_gone_that_is_not(wor
     # With credentials, the trashed post is recorded as a version whose status is `trash`.
     again = archive_all(archive, wordpress, "--full", user=True)
     assert again.exit_code == 0, describe(again)
-    assert f"trashed {ref(wordpress, trashed['id'])} v2" in again.stdout.splitlines(), describe(again)
+    assert f"trashed {ref(wordpress, trashed['id'])}@ID" in ids(again.stdout).splitlines(), describe(again)
+    assert len(snapshots(archive, wordpress, trashed["id"])) == 2
     assert json.loads((snapshots(archive, wordpress, trashed["id"])[-1] / "snapshot.json").read_text())["status"] \
         == "trash"
     assert f"gone {ref(wordpress, doomed['id'])}" in again.stdout.splitlines()
     assert f"unchanged {ref(wordpress, public['id'])}" not in again.stdout  # a draft now: a new version
-    assert f"new {ref(wordpress, public['id'])} v2" in again.stdout.splitlines()
+    assert f"new {ref(wordpress, public['id'])}@ID" in ids(again.stdout).splitlines()
+    assert len(snapshots(archive, wordpress, public["id"])) == 2
     wordpress.delete_post(trashed["id"], force=True)
     wordpress.delete_post(public["id"], force=True)
 

@@ -148,3 +148,53 @@ def test_large_damaged_input_is_quick_enough_to_finish():
     item = one(data)
     assert item.salvage["cut_in"] == "content.rendered"
     assert render_text(item.post).count("word") == 600_000
+
+
+# -- issue 8: only posts are taken -------------------------------------------------------------------------
+
+TERM = {"id": 5, "count": 3, "description": "", "link": "https://ex.com/category/news/", "name": "News",
+        "slug": "news", "taxonomy": "category", "parent": 0, "meta": []}
+USER = {"id": 1, "name": "admin", "url": "", "description": "", "link": "https://ex.com/author/admin/",
+        "slug": "admin", "avatar_urls": {"24": "https://ex.com/a.png"}, "meta": []}
+SEARCH = {"id": 12, "title": "Hello", "url": "https://ex.com/hello/", "type": "post", "subtype": "post"}
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ([TERM, dict(TERM, id=6)], "is a /wp/v2/categories listing (terms), not posts"),
+    (TERM, "is a /wp/v2/categories item (a term), not a post"),
+    ([dict(TERM, taxonomy="post_tag")], "is a /wp/v2/tags listing (terms), not posts"),
+    ([dict(TERM, taxonomy="genre")], "is a /wp/v2/genre listing (terms), not posts"),
+    ([USER], "is a /wp/v2/users listing (users), not posts"),
+    ([SEARCH], "is a /wp/v2/search listing (search results), not posts"),
+    ({"publish": {"name": "Published", "public": True, "queryable": True, "slug": "publish"}},
+     "is a /wp/v2/statuses listing (post statuses), not posts"),
+])
+def test_non_post_objects_are_refused_naming_what_they_are(value, said):
+    with pytest.raises(InputError) as error:
+        read_dump(json.dumps(value).encode(), "in.json")
+    assert str(error.value) == f"in.json {said}; {HINT}"
+
+
+def test_a_dump_mixing_posts_and_terms_keeps_the_posts_and_lists_the_rest():
+    dump = read_dump(json.dumps([POST, TERM]).encode(), "in.json")
+    assert [p.post.id for p in dump.posts] == [12]
+    assert dump.refused == ["in.json: item 1 is a /wp/v2/categories item (a term), not a post; "
+                            "nothing was taken from it"]
+
+
+def test_terms_are_sorted_and_decoded_and_title_prefixes_dropped():
+    from wparchive.model import Post
+    from wparchive.render.document import content_hash
+
+    embedded = {"wp:term": [[{"id": 5, "name": "News &amp; Views", "taxonomy": "category"},
+                             {"id": 6, "name": "Alpha", "taxonomy": "category"}]]}
+    one_order = Post.from_api(dict(POST, categories=[5, 6, 7], _embedded=embedded))
+    other = Post.from_api(dict(POST, categories=[7, 6, 5], _embedded=embedded))
+    assert one_order.categories == other.categories == ("Alpha", "News & Views", 7)
+    assert content_hash(one_order) == content_hash(other)
+    private = Post.from_api(dict(POST, status="private", title={"rendered": "Private: Hello", "raw": "Hello"}))
+    protected = Post.from_api(dict(POST, title={"rendered": "Protected: Hello"},
+                                   content={"rendered": "<p>Body text.</p>", "protected": True}))
+    assert private.title_html == protected.title_html == "Hello"
+    # A public post may be called "Private: ..." by its author: only WordPress's own prefix goes.
+    assert Post.from_api(dict(POST, title={"rendered": "Private: Hello"})).title_html == "Private: Hello"

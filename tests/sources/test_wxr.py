@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import mask_ids
 from wparchive.cli import cli
 from wparchive.errors import InputError
 from wparchive.render.document import render_text
@@ -62,10 +63,10 @@ def test_awkward_export_cdata_split_empty_title_non_latin_slug_pages_custom_type
 def test_archive_files_an_export_by_its_base_site_url_and_post_type(tmp_path):
     result = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path), str(AWKWARD)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [
-        "new blog.example.org/posts/10 v1", "new blog.example.org/posts/11 v1",
-        "new blog.example.org/pages/20 v1", "new blog.example.org/pages/21 v1",
-        "new blog.example.org/pages/22 v1", "new blog.example.org/recipe/40 v1"]
+    assert mask_ids(result.stdout) == [
+        "new blog.example.org/posts/10@ID", "new blog.example.org/posts/11@ID",
+        "new blog.example.org/pages/20@ID", "new blog.example.org/pages/21@ID",
+        "new blog.example.org/pages/22@ID", "new blog.example.org/recipe/40@ID"]
     [snap] = (tmp_path / "blog.example.org" / "posts" / "10").iterdir()
     meta = json.loads((snap / "snapshot.json").read_text())
     assert meta["source"] == {"kind": "wxr", "path": str(AWKWARD), "api_url": None, "http_status": None,
@@ -75,7 +76,7 @@ def test_archive_files_an_export_by_its_base_site_url_and_post_type(tmp_path):
                       "title": "Photo", "parent": 10, "date_gmt": "2024-05-01T10:00:00", "source": str(AWKWARD)}]
     assert not (tmp_path / "blog.example.org" / "attachment").exists()  # not filed as a post
     again = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path), str(AWKWARD)])
-    assert again.stdout.splitlines()[0] == "unchanged blog.example.org/posts/10"
+    assert mask_ids(again.stdout)[0] == "unchanged blog.example.org/posts/10"
     assert CliRunner().invoke(cli, ["verify", "--archive", str(tmp_path)]).exit_code == 0
 
 
@@ -158,7 +159,7 @@ def test_export_comments_are_archived_apart_and_verified(tmp_path):
     archive = tmp_path / "archive"
     result = CliRunner().invoke(cli, ["archive", "--archive", str(archive), "--comments", str(AWKWARD)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:2] == ["new blog.example.org/posts/10 v1",
+    assert mask_ids(result.stdout)[:2] == ["new blog.example.org/posts/10@ID",
                                               "new comments blog.example.org/posts/10 (1 comment)"]
     [folder] = (archive / "blog.example.org" / "posts" / "10" / "comments").iterdir()
     assert (folder / "comments.txt").read_text() == "Bob · 2024-05-03 10:00 UTC\n  Nice post\n"
@@ -172,7 +173,7 @@ def test_export_comments_are_archived_apart_and_verified(tmp_path):
     (folder / "comments.txt").write_text("Bob · 2024-05-03 10:00 UTC\n  Nice post, edited\n")
     tampered = CliRunner().invoke(cli, ["verify", "--archive", str(archive)])
     assert tampered.exit_code == 1
-    assert tampered.stdout.splitlines() == [
+    assert mask_ids(tampered.stdout) == [
         f"mismatch: blog.example.org/posts/10/comments/{folder.name}/comments.txt: sha256 or size differs "
         "from snapshot.json", "7 snapshots checked, 1 problems"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wparchive.archive.comments import CommentsResult, archive_post_comments, capture_comments
@@ -28,11 +28,14 @@ class TargetResult:
     warning: str | None = None
     comments: CommentsResult | None = None
     fetched: Fetched | None = None  # for a live capture: where it came from (the media step needs it)
+    refused: bool = False  # an object in a dump that is not a post
 
     @property
     def line(self) -> str:
         if self.result is not None:
             return self.result.line + (f"\n{self.comments.line}" if self.comments and self.comments.line else "")
+        if self.refused:
+            return f"refused {self.error}"
         return f"failed {self.target}: {self.error}"
 
 
@@ -40,9 +43,11 @@ def is_dump_path(target: str) -> bool:
     return target == "-" or (not target.startswith(("http://", "https://")) and Path(target).is_file())
 
 
-def capture_fetched(archive: Archive, fetched: Fetched, target: str) -> CaptureResult:
+def capture_fetched(archive: Archive, fetched: Fetched, target: str, *, skip_rendering: bool = False
+                    ) -> CaptureResult:
     return archive.capture(fetched.post, fetched.source(target), fetched.raw, site_url=fetched.site,
-                           rest_base=fetched.rest_base)
+                           rest_base=fetched.rest_base, with_credentials=fetched.with_credentials,
+                           skip_rendering=skip_rendering)
 
 
 def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterator[TargetResult]:
@@ -56,6 +61,9 @@ def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterat
             continue
         if event.warning is not None:
             yield TargetResult(target, warning=event.warning)
+            continue
+        if event.refused is not None:  # a term, user, comment... in a file of posts: nothing is written
+            yield TargetResult(target, error=InputError(event.refused), refused=True)
             continue
         item = event.post
         if item is None:
@@ -98,7 +106,8 @@ def record_attachments(archive: Archive, site_url: str, items: list[MediaItem], 
 
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
                     site: str | None = None, type_: str | None = None, revisions: bool = False,
-                    autosaves: bool = False, comments: bool = False) -> Iterator[TargetResult]:
+                    autosaves: bool = False, comments: bool = False, skip_rendering: bool = False
+                    ) -> Iterator[TargetResult]:
     """Capture each target in turn; a failure is reported and the next target still runs."""
     for target in targets:
         try:
@@ -108,9 +117,12 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")
             fetched = locator.fetch(target, site=site, type_=type_)
-            if revisions:  # first, so that history keeps each text's earliest date
-                import_revisions(archive, locator, fetched, autosaves)
-            result = capture_fetched(archive, fetched, target)
+            for warning in fetched.warnings:
+                yield TargetResult(target, warning=warning)
+            imported = import_revisions(archive, locator, fetched, autosaves) if revisions else 0
+            # Revisions first, so that history keeps each text's earliest date.
+            result = replace(capture_fetched(archive, fetched, target, skip_rendering=skip_rendering),
+                             revisions=imported)
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
             continue

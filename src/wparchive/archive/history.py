@@ -17,14 +17,14 @@ LOGGED_FIELDS = ("title", "slug", "status", "link", "author", "categories", "tag
 class LogEntry:
     snapshot: Snapshot
     meta: dict[str, Any]
-    changed: str  # "first capture", or the fields that changed ("text, title")
+    changed: str  # "first capture", "rendering", or what changed ("text, title", "markup")
 
     @property
     def line(self) -> str:
         source = self.meta.get("source") or {}
         where = source.get("path") if source.get("kind") == "file" else source.get("url")
         return (f"@{self.snapshot.version}\t{self.meta.get('captured_at', '')}\t{source.get('kind', '')}:"
-                f"{where or ''}\t{str(self.meta.get('content_hash', ''))[:12]}\t{self.changed}")
+                f"{where or ''}\t{self.snapshot.id}\t{self.changed}")
 
 
 def _text_hash(meta: dict[str, Any]) -> str | None:
@@ -43,6 +43,8 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
         changed.insert(0, "title")
     if not changed and before.get("content_hash") != after.get("content_hash"):
         changed.append("markup")
+    if after.get("change") == "rendering" and set(changed) <= {"text", "title", "markup"}:
+        return "rendering"  # the site showed the unchanged post differently (see README: log labels)
     return ", ".join(changed) or "nothing visible"
 
 

@@ -1,8 +1,10 @@
 """Naming archived posts and versions: `REF[@V]` as design.md defines them.
 
 REF is the URL a post was archived from (permalink, `?p=ID`, REST URL), `HOST/TYPE/ID`, or the post's
-(or one snapshot's) folder path. `@V` is `@1` (oldest), `@N`, `@latest`, `@-1` (one before latest) or
-a timestamp prefix such as `@2026-11-29` (the newest version captured then).
+(or one snapshot's) folder path. `@V` is a stable version id (`@20261202T004817Z-ce786e1c1d96`, or a
+unique prefix of it or of its hash part, `@ce786e1c`), `@1` (oldest), `@N`, `@latest`, `@-1` (one before
+latest) or a timestamp prefix such as `@2026-11-29` (the newest version captured then). Positions move
+when older history is imported later; ids never do.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from wparchive.archive.store import _SNAPSHOT_NAME, Archive, PostKey, Snapshot, 
 from wparchive.errors import InputError
 
 _VERSION = re.compile(
-    r"^(latest|-?\d+|\d{4}(?:-?\d{2}(?:-?\d{2}(?:[T ]?\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?)?Z?)$")
+    r"^(latest|-?\d+|\d{4}(?:-?\d{2}(?:-?\d{2}(?:[T ]?\d{2}(?::?\d{2}(?::?\d{2})?)?)?)?)?Z?"
+    r"|\d{8}T\d{6}Z-[0-9a-f]{0,12}(?:-\d*)?|[0-9a-f]{4,12})$")  # also a stable id, or a prefix of its hash part
 _REST_ROUTE = re.compile(r"/wp/v2/([^/?#]+)/(\d+)/?$")
 _KEY = re.compile(r"^([^/@]+)/([^/@]+)/(\d+)$")
 
@@ -52,7 +55,8 @@ def resolve_post(archive: Archive, ref: str) -> PostKey:
         key = _key_from_url(archive, ref)
         if key is not None:
             return key
-    hint = " (a version is @N, @-N, @latest or a timestamp such as @2026-11-29)" if "@" in ref else ""
+    hint = (" (a version is an id such as @20261202T004817Z-ce786e1c1d96, @N, @-N, @latest or a timestamp "
+            "such as @2026-11-29)") if "@" in ref else ""
     raise InputError(f"{ref} is not an archived post in {archive.root}; "
                      f"'wparchive ls' lists them (REF is a URL, HOST/TYPE/ID or a folder){hint}")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -36,6 +37,7 @@ from wparchive.archive.listing import (
     read_state,
     write_state,
 )
+from wparchive.archive.revisions import auto_excerpt, imported_revision_ids, no_excerpt_written, raw_text, revision_id
 from wparchive.archive.store import Archive, PostKey, host_folder
 from wparchive.archive.summary import SiteSummary, TypeSummary
 from wparchive.errors import RemoteError, WparchiveError
@@ -54,14 +56,15 @@ class SiteArchiver:
     """Archive every post of some types of one site."""
 
     def __init__(self, archive: Archive, locator: Locator, site: str, *,
-                 on_result: Any = None, on_total: Any = None) -> None:
+                 on_result: Any = None, on_total: Any = None, skip_rendering: bool = False) -> None:
         self.archive = archive
+        self.skip_rendering = skip_rendering
         self.locator = locator
         self.client = locator.client
         self.site = site
         self.on_result = on_result or (lambda *_: None)  # (line, CaptureResult | None, error | None)
         self.on_total = on_total or (lambda *_: None)  # (announced total of every type so far)
-        self.summary = SiteSummary()
+        self.summary = SiteSummary(rendering_stored=not skip_rendering)
         self.site_state_path = archive.site_state_path(site)
         self.site_state: dict[str, Any] = {}
 
@@ -310,19 +313,25 @@ class SiteArchiver:
                     self.on_result(f"protected {ref}: archived with its content before; no password given "
                                    "this run", None, None)
                     return True
+            imported = 0
             if run.revisions:  # first, so that history keeps each text's earliest date
-                import_revisions(self.archive, self.locator, fetched, run.autosaves, summary)
+                imported = import_revisions(self.archive, self.locator, fetched, run.autosaves, summary)
             result = self.archive.capture(fetched.post, fetched.source(), fetched.raw, site_url=self.site,
-                                          rest_base=fetched.rest_base)
+                                          rest_base=fetched.rest_base, with_credentials=fetched.with_credentials,
+                                          skip_rendering=self.skip_rendering)
+            result = replace(result, revisions=imported)
         except WparchiveError as exc:
             self.record_failure(summary, ref, str(exc))
             return False
         line = result.line
+        if result.status == "new":
+            self.summary.versions.append(result.snapshot.cite)
         if fetched.post.withheld:
             summary.protected += 1
             if result.status == "new":
-                line = f"protected {result.snapshot.key.ref} v{result.snapshot.version} (content withheld: " \
-                       "no password)"
+                line = f"protected {result.snapshot.cite} (content withheld: no password)"
+        elif result.rendering:
+            summary.rendering += 1
         elif result.status == "unchanged":
             summary.unchanged += 1
         elif before is None:
@@ -330,14 +339,18 @@ class SiteArchiver:
         else:
             summary.changed += 1
         if label and result.status == "new":
-            line = f"{label} {result.snapshot.key.ref} v{result.snapshot.version}"
+            line = f"{label} {result.snapshot.cite}"
         self.on_result(line, result, None)
         return True
 
 
 def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autosaves: bool = False,
                      summary: TypeSummary | None = None) -> int:
-    """Import the revisions of one fetched post (needs credentials); returns how many made versions."""
+    """Import the revisions of one fetched post (needs credentials); returns how many made versions.
+
+    Each WordPress revision is imported at most once: its id is recorded in snapshot.json and a known
+    id is passed over, whatever the order of runs. A revision keeps its real time (`modified_gmt`).
+    """
     client = locator.client
     if client.credentials is None:
         raise WparchiveError("--revisions needs credentials: WordPress shows revisions only to editors; "
@@ -359,26 +372,34 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
             break
         page += 1
     imported = 0
-    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), pair[0].get("id") or 0))
+    items.sort(key=lambda pair: (str(pair[0].get("modified_gmt") or ""), revision_id(pair[0]) or 0))
+    key = archive.key_for(fetched.post, fetched.site, fetched.rest_base)
+    known = imported_revision_ids(archive.versions(key))
     parent = fetched.post.source
     for data, text in items:
         if not autosaves and "-autosave-" in str(data.get("slug", "")):
             continue
+        number = revision_id(data)
         when = _gmt(data.get("modified_gmt"))
-        if when is None:
+        if when is None or number in known:
             continue
         merged = dict(parent)
-        for field_name in ("title", "content", "excerpt", "author", "modified", "modified_gmt"):
+        for field_name in ("title", "content", "excerpt", "modified", "modified_gmt"):
             if field_name in data:
                 merged[field_name] = data[field_name]
-        if data.get("author") != parent.get("author") and isinstance(merged.get("_embedded"), dict):
-            # The embedded author is the post's current one; a revision by someone else keeps the ID only.
-            merged["_embedded"] = {k: v for k, v in merged["_embedded"].items() if k != "author"}
-        post = Post.from_api(merged)
+        if no_excerpt_written(parent) and not raw_text(data.get("excerpt")):
+            # WordPress makes an excerpt from the text when none is written, but sends a revision's empty.
+            merged["excerpt"] = {"rendered": auto_excerpt(Post.from_api(merged).content_html)}
+        # A revision's `author` is who saved it: the post keeps its own author (and the terms the
+        # fetched post has, names looked up), the reviser is recorded apart.
+        post = replace(Post.from_api(merged), author=fetched.post.author, categories=fetched.post.categories,
+                       tags=fetched.post.tags)
         source = Source("revision", url=fetched.post.link or fetched.url,
                         api_url=f"{route.split('?')[0]}/{data.get('id')}", http_status=200)
+        extra = {"revision": number, "revised_by": revision_id({"id": data.get("author")})}
         result = archive.capture(post, source, text.encode("utf-8"), site_url=fetched.site,
-                                 rest_base=fetched.rest_base, captured_at=when, compare_before=True)
+                                 rest_base=fetched.rest_base, captured_at=when, compare_before=True,
+                                 with_credentials=True, extra=extra)
         if result.status == "new":
             imported += 1
     if summary is not None:
@@ -417,7 +438,9 @@ class _TypeRun:
             if modified and modified <= now and (self.newest is None or modified > self.newest):
                 self.newest = modified
             url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
-            fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site)
+            post = self.owner.locator.complete_terms(self.api, post)
+            fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site,
+                              with_credentials=self.owner.client.credentials is not None)
             if self.owner.capture(fetched, self):
                 self.failed_ids.discard(post.id)
             else:

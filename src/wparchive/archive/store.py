@@ -23,12 +23,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from wparchive import __version__
+from wparchive.archive.versions import (  # noqa: F401 - re-exported: the store's public names
+    _SNAPSHOT_NAME,
+    _TIME_FORMAT,
+    CaptureResult,
+    PostKey,
+    Snapshot,
+    _time_order,
+    pick_version,
+)
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import fsync_dir, safe_name, write_file
 from wparchive.model import Post, Source, redact_secrets
@@ -45,79 +54,10 @@ COMMENT_FILES = ("comments.json", "comments.txt")
 COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progress, one per site
 MEDIA_ROOT = ".media"  # the archive's media files by sha256 (archive/media.py), shared by every site
 MEDIA_LISTS = "media"  # <post>/media/<snapshot name>.json: the media one snapshot uses
-_SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
-_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
 class LockedError(WparchiveError):
     """Another process holds the archive's lock."""
-
-
-@dataclass(frozen=True)
-class PostKey:
-    """Which archived post: its site's host folder, REST base and WordPress ID."""
-
-    host: str
-    rest_base: str
-    id: int
-
-    @property
-    def ref(self) -> str:
-        return f"{self.host}/{self.rest_base}/{self.id}"
-
-    def __str__(self) -> str:
-        return self.ref
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One stored version of a post."""
-
-    key: PostKey
-    path: Path
-    version: int  # 1 is the oldest
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def ref(self) -> str:
-        return f"{self.key.ref}@{self.version}"
-
-    def meta(self) -> dict[str, Any]:
-        try:
-            meta = json.loads((self.path / "snapshot.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{self.path}: snapshot.json is unreadable ({exc}); "
-                             "run 'wparchive verify'") from None
-        if not isinstance(meta, dict):
-            raise InputError(f"{self.path}: snapshot.json is not an object; run 'wparchive verify'")
-        return meta
-
-    def read_bytes(self, name: str) -> bytes:
-        try:
-            return (self.path / name).read_bytes()
-        except OSError as exc:
-            raise InputError(f"{self.path / name}: {exc.strerror or exc}; run 'wparchive verify'") from None
-
-    def read_text(self, name: str) -> str:
-        try:
-            return self.read_bytes(name).decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{self.path / name} is not UTF-8; run 'wparchive verify'") from None
-
-
-@dataclass(frozen=True)
-class CaptureResult:
-    status: str  # "new" or "unchanged"
-    snapshot: Snapshot
-
-    @property
-    def line(self) -> str:
-        if self.status == "new":
-            return f"new {self.snapshot.key.ref} v{self.snapshot.version}"
-        return f"unchanged {self.snapshot.key.ref}"
 
 
 def host_folder(url_or_host: str) -> str:
@@ -226,11 +166,16 @@ class Archive:
 
     def capture(self, post: Post, source: Source, raw: bytes, *, site_url: str | None = None,
                 rest_base: str | None = None, captured_at: datetime | None = None,
-                salvage: dict[str, Any] | None = None, compare_before: bool = False) -> CaptureResult:
-        """Store `post` as a new version unless its content hash equals the latest version's.
+                salvage: dict[str, Any] | None = None, compare_before: bool = False,
+                with_credentials: bool | None = None, extra: dict[str, Any] | None = None,
+                skip_rendering: bool = False) -> CaptureResult:
+        """Store `post` as a new version unless its content hash equals a version it would sit next to.
 
-        With `compare_before`, the version compared against is the one just before `captured_at`
-        (used when importing revisions, which are dated in the past).
+        A live capture is compared with the latest version and with the latest one made the same way
+        (`with_credentials`: pages render differently per visitor). With `compare_before` (an imported
+        revision, dated in the past) the versions just before and just after `captured_at` are.
+        `extra` goes into snapshot.json (a revision's id, who saved it). A capture whose text changed
+        while the post did not is a rendering change: stored, and marked, unless `skip_rendering`.
         """
         key = self.key_for(post, site_url, rest_base)
         digest = content_hash(post)
@@ -242,25 +187,49 @@ class Archive:
             post_dir.mkdir(parents=True, exist_ok=True)
             self._remove_stale_temporaries(post_dir)
             when = captured_at or utc_now()
+            stamp = when.strftime(_TIME_FORMAT)
             existing = self.versions(key)
-            previous = existing[-1] if existing else None
             if compare_before:
-                stamp = when.strftime(_TIME_FORMAT)
-                earlier = [s for s in existing if s.name[:16] <= stamp]
-                previous = earlier[-1] if earlier else None
-            if previous is not None and _content_hash_of(previous) == digest:
-                return CaptureResult("unchanged", previous)
-            taken = {s.name[:16] for s in existing}
-            while when.strftime(_TIME_FORMAT) in taken:
-                when += timedelta(seconds=1)
-            name = f"{when.strftime(_TIME_FORMAT)}-{digest[:12]}"
-            self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage)
-            # Its place among the versions, without listing the folder again (folder names sort).
-            version = sorted([s.name for s in existing] + [name]).index(name) + 1
-            return CaptureResult("new", Snapshot(key, post_dir / name, version))
+                before = [s for s in existing if s.name[:16] <= stamp]
+                after = [s for s in existing if s.name[:16] > stamp]
+                neighbours = before[-1:] + after[:1]
+                compared = before[-1] if before else None
+            else:
+                neighbours = existing[-1:]
+                compared = _latest_made_like(existing, with_credentials)
+                if compared is not None and compared not in neighbours:
+                    neighbours.append(compared)
+            for neighbour in neighbours:
+                if _content_hash_of(neighbour) == digest:
+                    return CaptureResult("unchanged", neighbour)
+            rendering = compared is not None and _is_rendering_change(compared, post)
+            if rendering and skip_rendering:
+                assert compared is not None
+                return CaptureResult("skipped", compared, rendering=True)
+            # No invented times: two versions in one second keep that second, and their order is kept
+            # by `sequence` (1 for the first version of a second).
+            same_second = [s for s in existing if s.name[:16] == stamp]
+            names = {s.name for s in existing}
+            name = f"{stamp}-{digest[:12]}"
+            n = 2
+            while name in names:
+                name = f"{stamp}-{digest[:12]}-{n}"
+                n += 1
+            meta_extra: dict[str, Any] = {"with_credentials": with_credentials}
+            if same_second:
+                meta_extra["sequence"] = len(same_second) + 1
+            if rendering:
+                meta_extra["change"] = "rendering"
+            meta_extra.update(extra or {})
+            self._write_snapshot(post_dir, name, post, source, raw, when, digest, salvage, meta_extra)
+            # Its place among the versions: after every version of its second and before (without
+            # listing the folder again).
+            version = sum(1 for s in existing if s.name[:16] <= stamp) + 1
+            return CaptureResult("new", Snapshot(key, post_dir / name, version), rendering=rendering)
 
     def _write_snapshot(self, post_dir: Path, name: str, post: Post, source: Source, raw: bytes,
-                        when: datetime, digest: str, salvage: dict[str, Any] | None) -> None:
+                        when: datetime, digest: str, salvage: dict[str, Any] | None,
+                        extra: dict[str, Any]) -> None:
         files = {
             "response.json": raw,
             "post.txt": render_text(post).encode("utf-8"),
@@ -269,6 +238,7 @@ class Archive:
         meta: dict[str, Any] = {
             "schema": SCHEMA,
             "wparchive": __version__,
+            "version_id": name,
             "captured_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "source": source.to_json(),
         }
@@ -276,6 +246,9 @@ class Archive:
         if post.withheld:  # a later run with the password replaces it with the content, as a new version
             meta["content_withheld"] = True
         meta["content_hash"] = digest
+        if post.content_raw is not None:  # tells a rendering change from an edit
+            meta["content_raw_sha256"] = sha256(post.content_raw.encode("utf-8"))
+        meta.update(extra)
         meta["converter"] = CONVERTER
         meta["files"] = {n: {"sha256": sha256(data), "size": len(data)} for n, data in files.items()}
         meta["salvage"] = salvage
@@ -343,7 +316,7 @@ class Archive:
         if not post_dir.is_dir():
             return []
         names = sorted(c.name for c in post_dir.iterdir() if _SNAPSHOT_NAME.match(c.name) and c.is_dir())
-        return [Snapshot(key, post_dir / n, i) for i, n in enumerate(names, 1)]
+        return [Snapshot(key, post_dir / n, i) for i, n in enumerate(_time_order(post_dir, names), 1)]
 
     def posts(self) -> Iterator[PostKey]:
         """Every archived post, in path order."""
@@ -403,26 +376,33 @@ class Archive:
         return not self.writer_active() and temporary.exists()
 
 
-def pick_version(key: PostKey, versions: list[Snapshot], spec: str | None) -> Snapshot:
-    """The version `spec` names among `versions` (oldest first); InputError when there is none."""
-    if not versions:
-        raise InputError(f"{key.ref} has no stored versions")
-    if spec is None or spec == "latest":
-        return versions[-1]
-    if re.fullmatch(r"-?\d{1,3}", spec):  # four digits and more are a year: a timestamp prefix
-        n = int(spec)
-        index = n - 1 if n > 0 else len(versions) - 1 + n
-        if n != 0 and 0 <= index < len(versions):
-            return versions[index]
-        raise InputError(f"{key.ref} has no version @{spec} (it has {len(versions)}: @1 to @{len(versions)}, "
-                         "or @-1 for the one before the latest)")
-    stamp = re.sub(r"[-:]", "", spec).rstrip("Z").replace(" ", "T")
-    if len(stamp) > 8 and stamp[8] != "T":  # 20240501100002: the folder names have a T after the date
-        stamp = stamp[:8] + "T" + stamp[8:]
-    matches = [s for s in versions if s.name.startswith(stamp)]
-    if not matches:
-        raise InputError(f"{key.ref} has no version captured at {spec}; 'wparchive log {key.ref}' lists them")
-    return matches[-1]
+def _latest_made_like(versions: list[Snapshot], with_credentials: bool | None) -> Snapshot | None:
+    """The latest version captured the same way (with or without credentials), else the latest."""
+    if with_credentials is not None:
+        for snapshot in reversed(versions):
+            try:
+                made = snapshot.meta().get("with_credentials")
+            except InputError:
+                continue
+            if made == with_credentials:
+                return snapshot
+    return versions[-1] if versions else None
+
+
+def _is_rendering_change(compared: Snapshot, post: Post) -> bool:
+    """True when the post is as it was (same `modified_gmt`, same raw content where both are known):
+    what changed is how the site rendered it (a dynamic block, a random gallery, a theme update)."""
+    try:
+        meta = compared.meta()
+    except InputError:
+        return False
+    if not post.modified_gmt or meta.get("modified_gmt") != post.modified_gmt:
+        return False
+    now = metadata(post)
+    if any(meta.get(f) != now[f] for f in ("slug", "status", "link", "date_gmt", "author", "categories", "tags")):
+        return False  # a change of status or terms is the site's, however it was saved
+    known = meta.get("content_raw_sha256")
+    return not (known and post.content_raw is not None and known != sha256(post.content_raw.encode("utf-8")))
 
 
 @dataclass(frozen=True)
@@ -477,6 +457,7 @@ def verify_snapshot(folder: Path, allowed: tuple[str, ...] = FILES) -> list[Prob
         if child.name not in manifest and child.name != "snapshot.json":
             problems.append(Problem(child, "unexpected", "not listed in snapshot.json"))
     digest = meta.get("content_hash", "")
-    if not isinstance(digest, str) or not folder.name.endswith("-" + digest[:12]):
+    named = _SNAPSHOT_NAME.match(folder.name)
+    if not isinstance(digest, str) or named is None or named.group(2) != digest[:12]:
         problems.append(Problem(folder, "mismatch", "folder name does not match content_hash"))
     return problems

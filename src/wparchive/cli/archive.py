@@ -50,6 +50,9 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--comments", is_flag=True,
               help="Also keep the posts' comments (approved ones; every status with --user), versioned apart.")
 @media_options
+@click.option("--skip-rendering-changes", "skip_rendering", is_flag=True,
+              help="Do not store a capture whose text changed while the post did not (same modified_gmt "
+                   "and raw content: a dynamic block, a random gallery, a theme update).")
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
@@ -63,15 +66,16 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
                    "stderr is not a terminal, as in cron).")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
-                media_hosts: tuple[str, ...], media_max_size: str, user: str | None,
+                media_hosts: tuple[str, ...], media_max_size: str, skip_rendering: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
                 quiet: bool, as_json: bool, passwords_file: Path | None, log_format: bool | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
     (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
-    (imported, its source recorded as that file). Prints one line per post: `new REF vN`,
-    `unchanged REF` or `failed TARGET: why`.
+    (imported, its source recorded as that file). Prints one line per post: `new REF@ID` (ID is
+    the version's stable id: cite it), `unchanged REF`, `rendering REF: not stored` or
+    `failed TARGET: why`.
 
     With --site URL --all, the whole site: listed 100 posts a page, incremental after the first
     run (only posts modified since), resumable after an interruption; posts that vanished are
@@ -122,7 +126,7 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
             locator = Locator(client, post_password=post_password, passwords=passwords, on_note=warn)
             keeper = MediaRun(archive, client, site, media_hosts, max_size, quiet or as_json) if media else None
             code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
-                                 quiet, as_json, log_format, keeper)
+                                 quiet, as_json, log_format, keeper, skip_rendering)
             if comments and code not in (EXIT_INTERRUPTED, EXIT_USAGE):
                 code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json, log_format))
             return code
@@ -139,23 +143,23 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
                                        "not with saved files alone")
             keeper = MediaRun(archive, locator.client, site or "", media_hosts, max_size, quiet)
         return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, comments,
-                                keeper)
+                                keeper, skip_rendering)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
                      type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False,
-                     keeper: MediaRun | None = None) -> int:
+                     keeper: MediaRun | None = None, skip_rendering: bool = False) -> int:
     results = []
     with archive.lock():
         for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
-                                    autosaves=autosaves, comments=comments):
+                                    autosaves=autosaves, comments=comments, skip_rendering=skip_rendering):
             if item.warning:
                 warn(item.warning)
                 continue
             results.append(item)
-            if (item.error is None or len(targets) > 1 or len(results) > 1) and not quiet:
+            if (item.error is None or len(targets) > 1 or len(results) > 1 or item.refused) and not quiet:
                 click.echo(item.line)
             if keeper is not None and item.result is not None and item.fetched is not None:
                 keeper.site = item.fetched.site
@@ -201,7 +205,7 @@ def _stamp(site: str, log_format: bool | None) -> str:
 
 def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
                   revisions: bool, autosaves: bool, quiet: bool, as_json: bool, log_format: bool | None,
-                  keeper: MediaRun | None = None) -> int:
+                  keeper: MediaRun | None = None, skip_rendering: bool = False) -> int:
     cutoff = since_date(since) if since else None
     if log_format is None:  # a cron log or a pipe: each summary line says when and which site
         log_format = not sys.stderr.isatty()
@@ -219,7 +223,8 @@ def _archive_site(archive: Archive, locator: Locator, site: str, types: str, sin
                 keeper.api = locator.api_root(site)
             keeper.keep(result.snapshot)
 
-    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=progress.set_total)
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=progress.set_total,
+                            skip_rendering=skip_rendering)
     progress.describe = archiver.summary.line
     try:
         summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)

@@ -14,7 +14,15 @@ from wparchive.archive.refs import resolve_snapshot
 from wparchive.archive.store import Archive
 from wparchive.cli.options import archive_option, make_client, network_options
 from wparchive.diff.comments import comment_sides
-from wparchive.diff.compare import compare, format_meta, format_stat, format_unified, format_words, to_json
+from wparchive.diff.compare import (
+    compare,
+    format_meta,
+    format_notes,
+    format_stat,
+    format_unified,
+    format_words,
+    to_json,
+)
 from wparchive.diff.sides import live_side, live_target, load_side, previous_and_latest, snapshot_side
 from wparchive.errors import (
     EXIT_DIFFERENT,
@@ -93,5 +101,6 @@ def diff_cmd(a: str, b: str | None, archive_dir: Path, words: bool, meta_only: b
             sections.append(format_meta(comparison))
         if stat and not comparison.identical:
             sections.append(format_stat(comparison))
+        sections.append(format_notes(comparison))
         click.echo("".join(sections), nl=False, color=use_color)  # also into a pipe, with --color always
     return 0 if comparison.identical else EXIT_DIFFERENT

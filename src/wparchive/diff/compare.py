@@ -22,6 +22,8 @@ META_FIELDS = ("title", "slug", "status", "link", "author", "categories", "tags"
                "modified_gmt")
 CONTEXT = 3
 DRIFT_NOTE = "note: text differs but modified_gmt is unchanged: the site's rendering changed, not the post"
+CREDENTIALS_NOTE = ("note: {a} was captured {how_a} credentials and {b} {how_b} them: a site can show the same "
+                    "post differently to a logged-in editor (log in/out links, lists that include private posts)")
 # A removed and an added line are one edited line when their word sets are this similar (Dice coefficient).
 PAIR_MIN = 0.5
 _PAIR_CELLS = 10_000  # blocks of up to this many old x new lines are paired optimally, larger ones greedily
@@ -42,6 +44,8 @@ class Side:
     label: str
     text: str
     meta: Mapping[str, Any]
+    markdown: str | None = None  # post.md of an archived version: shows a change `log` calls "markup"
+    id: str | None = None  # an archived version's stable id
 
 
 @dataclass(frozen=True)
@@ -101,10 +105,17 @@ class Comparison:
     meta_changes: list[MetaChange]
     stats: Stats
     render_drift: bool
+    markup_changed: bool = False  # same text and metadata, different post.md: `hunks` are post.md's
 
     @property
     def identical(self) -> bool:
-        return not self.text_changed and not self.meta_changes
+        return not self.text_changed and not self.meta_changes and not self.markup_changed
+
+    @property
+    def captured_differently(self) -> bool:
+        """One side was captured with credentials and the other without."""
+        made = (self.a.meta.get("with_credentials"), self.b.meta.get("with_credentials"))
+        return None not in made and made[0] != made[1]
 
     @property
     def word_changes(self) -> list[Row]:
@@ -128,8 +139,29 @@ def compare(a: Side, b: Side, *, ignore_whitespace: bool = False) -> Comparison:
         if old != new:
             changes.append(MetaChange(name, old, new))
     modified = a.meta.get("modified_gmt")
-    drift = text_changed and modified is not None and modified == b.meta.get("modified_gmt")
-    return Comparison(a, b, ignore_whitespace, text_changed, hunks, changes, _stats(hunks), drift)
+    raw_a, raw_b = a.meta.get("content_raw_sha256"), b.meta.get("content_raw_sha256")
+    # Only when true: the text changed and nothing else did (no edit: same modified_gmt, same raw content).
+    drift = (text_changed and not changes and modified is not None and modified == b.meta.get("modified_gmt")
+             and not (raw_a and raw_b and raw_a != raw_b))
+    markup = False
+    only_saved = all(m.field == "modified_gmt" for m in changes)  # a save is not what log calls a change
+    if not text_changed and only_saved and a.markdown is not None and b.markdown is not None:
+        old_md, new_md = _lines(_body(a.markdown)), _lines(_body(b.markdown))
+        if old_md != new_md:  # links, images or emphasis changed: what `log` labels "markup"
+            markup = True
+            ids = {}
+            hunks = _hunks(old_md, new_md, _opcodes([ids.setdefault(x, len(ids)) for x in old_md],
+                                                    [ids.setdefault(x, len(ids)) for x in new_md]))
+    return Comparison(a, b, ignore_whitespace, text_changed, hunks, changes, _stats(hunks), drift, markup)
+
+
+def _body(markdown: str) -> str:
+    """post.md without its front matter (which carries the source and modified_gmt)."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 3)
+        if end >= 0:
+            return markdown[end + 5:].lstrip("\n")
+    return markdown
 
 
 # --- presentation ------------------------------------------------------------------------------------------
@@ -154,8 +186,17 @@ def format_words(c: Comparison, color: bool = False) -> str:
 
 def format_meta(c: Comparison) -> str:
     """One line per changed field, `field: old -> new`: strings JSON-quoted (so "" differs visibly from a
-    missing value), lists comma-joined (`[]` when empty), None or missing as `(none)`."""
+    missing value), lists as JSON arrays (`["a", "b"]`, `[]`), None or missing as `(none)`."""
     return "".join(f"{m.field}: {_show(m.old)} -> {_show(m.new)}\n" for m in c.meta_changes)
+
+
+def format_notes(c: Comparison) -> str:
+    """The note that the two sides were captured differently (with and without credentials), or ""."""
+    if c.identical or not c.captured_differently:
+        return ""
+    how = {True: "with", False: "without"}
+    return CREDENTIALS_NOTE.format(a="A", b="B", how_a=how[bool(c.a.meta.get("with_credentials"))],
+                                   how_b=how[bool(c.b.meta.get("with_credentials"))]) + "\n"
 
 
 def format_stat(c: Comparison) -> str:
@@ -167,7 +208,8 @@ def format_stat(c: Comparison) -> str:
     s = c.stats
     text = (f"{_count(s.paragraphs_changed, 'paragraph')} changed, {s.paragraphs_added} added, "
             f"{s.paragraphs_removed} removed; {_count(s.words_added, 'word')} added, {s.words_removed} removed"
-            if c.text_changed else "text unchanged")
+            if c.text_changed else "text unchanged; markup changed (post.md)" if c.markup_changed
+            else "text unchanged")
     if c.meta_changes:
         names = ", ".join(m.field for m in c.meta_changes)
         text += f"; {_count(len(c.meta_changes), 'metadata field')} changed ({names})"
@@ -178,9 +220,12 @@ def to_json(c: Comparison) -> dict[str, Any]:
     """Everything, JSON-ready. Hunk lines and segments are `[op, text]` pairs (op " ", "-" or "+")."""
     return {
         "sides": {"a": c.a.label, "b": c.b.label},
+        "ids": {"a": c.a.id, "b": c.b.id},
         "identical": c.identical,
         "text_changed": c.text_changed,
         "render_drift": c.render_drift,
+        "markup_changed": c.markup_changed,
+        "captured_differently": c.captured_differently,
         "ignore_whitespace": c.ignore_whitespace,
         "hunks": [{"old_start": h.old_start, "old_count": h.old_count, "new_start": h.new_start,
                    "new_count": h.new_count, "header": h.header, "lines": [list(x) for x in h.lines]}
@@ -197,7 +242,8 @@ def to_json(c: Comparison) -> dict[str, Any]:
 def _render(c: Comparison, color: bool, body: Callable[[Hunk], Iterable[str]]) -> str:
     if not c.hunks:
         return ""
-    out = [_paint(f"--- {c.a.label}", BOLD, color), _paint(f"+++ {c.b.label}", BOLD, color)]
+    which = " post.md" if c.markup_changed else ""
+    out = [_paint(f"--- {c.a.label}{which}", BOLD, color), _paint(f"+++ {c.b.label}{which}", BOLD, color)]
     for h in c.hunks:
         out.append(_paint(h.header, CYAN, color))
         out.extend(body(h))
@@ -229,8 +275,8 @@ def _show(value: Any) -> str:
         return "(none)"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return ", ".join(str(x) for x in value) if value else "[]"
+    if isinstance(value, list):  # brackets: one tag "a, b" and two tags "a", "b" look different
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -18,7 +19,12 @@ from wparchive.sources.dump import read_path
 def snapshot_side(snapshot: Snapshot) -> Side:
     meta = snapshot.meta()
     where = f"{snapshot.key.ref}@{snapshot.version}" if snapshot.version else str(snapshot.path)
-    return Side(f"{where} ({meta.get('captured_at', '?')})", snapshot.read_text("post.txt"), meta)
+    try:
+        markdown: str | None = snapshot.read_text("post.md")
+    except InputError:
+        markdown = None
+    return Side(f"{where} ({meta.get('captured_at', '?')})", snapshot.read_text("post.txt"), meta, markdown,
+                snapshot.id)
 
 
 def _post_side(post: Any, label: str) -> Side:
@@ -57,6 +63,9 @@ def previous_and_latest(archive: Archive, text: str) -> tuple[Side, Side]:
     return snapshot_side(versions[newer.version - 2]), snapshot_side(newer)
 
 
+_REVISION = re.compile(r"/(?:revisions|autosaves)/\d+/?$")
+
+
 def live_target(snapshot: Snapshot) -> str:
     """Where to fetch the post now: the REST URL it was captured from, else its link."""
     meta = snapshot.meta()
@@ -66,8 +75,9 @@ def live_target(snapshot: Snapshot) -> str:
         # The route without the recorded query, but keeping `rest_route` on plain-permalink sites.
         parts = urlsplit(str(api))
         route = parse_qs(parts.query).get("rest_route")
-        query = urlencode({"rest_route": route[0]}, safe="/") if route else ""
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+        # A version imported from a revision was read at .../posts/ID/revisions/REV: the post is .../posts/ID.
+        query = urlencode({"rest_route": _REVISION.sub("", route[0])}, safe="/") if route else ""
+        return urlunsplit((parts.scheme, parts.netloc, _REVISION.sub("", parts.path), query, ""))
     if meta.get("link"):
         return str(meta["link"])
     raise InputError(f"{snapshot.key.ref} was not archived from a site (its source is a file); "
@@ -76,4 +86,5 @@ def live_target(snapshot: Snapshot) -> str:
 
 def live_side(locator: Locator, snapshot: Snapshot) -> tuple[Side, Fetched]:
     fetched = locator.fetch(live_target(snapshot))
-    return _post_side(fetched.post, f"{fetched.url.split('?', 1)[0]} (live)"), fetched
+    side = _post_side(fetched.post, f"{fetched.url.split('?', 1)[0]} (live)")
+    return Side(side.label, side.text, dict(side.meta, with_credentials=fetched.with_credentials)), fetched

@@ -81,12 +81,17 @@ def iter_convert(sources: Iterable[str], fmt: str, run: ConvertRun) -> Iterator[
     for name in names:
         run.inputs += 1
         try:
+            refused = False
             for event in iter_input(name):
                 if event.warning is not None:
                     yield "warning", event.warning
+                elif event.refused is not None:  # terms, users...: refused, not converted
+                    refused = True
+                    yield "error", event.refused
                 elif event.post is not None:
                     run.converted += 1
                     yield "output", (event.post, render_as(event.post, fmt))
+            run.failed += refused
         except InputError as exc:
             run.failed += 1
             yield "error", str(exc)

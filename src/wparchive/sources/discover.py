@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 
@@ -22,7 +22,7 @@ import requests
 from requests.utils import parse_header_links
 
 from wparchive.errors import InputError, RemoteError
-from wparchive.model import Post, Source
+from wparchive.model import Post, Source, sort_terms, term_name
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.passwords import PostPasswords
 from wparchive.sources.rest import Client, is_html, parse_json, redact_url, with_params
@@ -67,11 +67,16 @@ class Fetched:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     site: str = ""
+    with_credentials: bool = False  # pages render differently per visitor: captures compare like with like
+    warnings: list[str] = field(default_factory=list)
+    final_url: str | None = None  # where a permalink asked for was redirected to another page
 
     def source(self, target: str | None = None) -> Source:
         """The source record: the URL asked for (else the post's link) and the REST URL fetched."""
         asked = target and target.startswith(("http://", "https://"))
         url = redact_url(target) if asked and target else self.post.link or self.url
+        if self.final_url:
+            url = redact_url(self.final_url)
         return Source("api", url=url, api_url=self.url, http_status=self.status,
                       etag=self.headers.get("ETag") or self.headers.get("Etag"),
                       last_modified=self.headers.get("Last-Modified"))
@@ -145,6 +150,7 @@ class Locator:
         self.passwords = passwords or PostPasswords()
         self._types: dict[str, list[str]] = {}
         self._roots: dict[str, ApiRoot] = {}
+        self._term_names: dict[tuple[str, str, int], str | None] = {}  # (api root, route, id): for this run
 
     # -- public ----------------------------------------------------------------------------
     def fetch(self, target: str, *, site: str | None = None, type_: str | None = None) -> Fetched:
@@ -236,9 +242,42 @@ class Locator:
                 return self.fetch_route(api, base, post.id, what=what, password=password)
         if refuse:
             refuse_protected(post, what)
+        post = self.complete_terms(api, post)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
-                       site=_origin(api.root))
+                       site=_origin(api.root), with_credentials=self.client.credentials is not None)
+
+    def complete_terms(self, api: ApiRoot, post: Post) -> Post:
+        """`post` with the names of terms that `_embed` left as IDs (it embeds at most 10 per taxonomy).
+
+        One request per taxonomy for the IDs not yet known in this run; a name that cannot be had
+        stays an ID.
+        """
+        if not any(isinstance(t, int) for t in post.categories + post.tags):
+            return post
+        named = {}
+        for field_name, route in (("categories", "categories"), ("tags", "tags")):
+            terms = getattr(post, field_name)
+            unknown = sorted({t for t in terms if isinstance(t, int)} -
+                             {i for (root, r, i) in self._term_names if root == api.root and r == route})
+            for start in range(0, len(unknown), 100):
+                self._look_up_terms(api, route, unknown[start:start + 100])
+            named[field_name] = sort_terms(self._term_names.get((api.root, route, t)) or t
+                                           if isinstance(t, int) else t for t in terms)
+        return replace(post, **named)
+
+    def _look_up_terms(self, api: ApiRoot, route: str, ids: list[int]) -> None:
+        for term_id in ids:
+            self._term_names[(api.root, route, term_id)] = None  # asked once, even when it fails
+        try:
+            response = self.client.get(api.url(f"/wp/v2/{route}"), {
+                "include": ",".join(map(str, ids)), "per_page": 100, "_fields": "id,name"})
+            body = parse_json(response) if response.status_code < 400 else None
+        except RemoteError:
+            return
+        for term in body if isinstance(body, list) else []:
+            if isinstance(term, dict) and isinstance(term.get("id"), int) and isinstance(term.get("name"), str):
+                self._term_names[(api.root, route, term["id"])] = term_name(term["name"])
 
     def rest_bases(self, api: ApiRoot) -> list[str]:
         """posts, pages, then the site's other viewable REST post types."""
@@ -286,6 +325,15 @@ class Locator:
     def _from_permalink(self, url: str, type_: str | None) -> Fetched:
         response = self.client.get(url, accept="text/html,application/xhtml+xml,*/*;q=0.8")
         final = response.url or url
+        fetched = self._from_page(url, final, response, type_)
+        if _redirected_elsewhere(url, final):
+            # WordPress answers an unknown permalink with a 301 to the post it guesses is meant.
+            fetched.final_url = final
+            fetched.warnings.append(f"{redact_url(url)} was redirected to {redact_url(final)}, a different page; "
+                                    f"archived what is there, recorded as {redact_url(final)}")
+        return fetched
+
+    def _from_page(self, url: str, final: str, response: requests.Response, type_: str | None) -> Fetched:
         links = _links(response) if response.status_code < 400 else []
         api = None
         for link in links:
@@ -363,6 +411,14 @@ class Locator:
                         api.url(f"/wp/v2/{base}/{item.get('id')}"), self.params()), label)
         raise RemoteError(f"no post with slug {wanted!r}{' at ' + url if url else ''} was found at "
                           f"{_origin(api.root) or where} (tried {', '.join(tried)}); check the URL or --type")
+
+
+def _redirected_elsewhere(asked: str, final: str) -> bool:
+    """True when a permalink led to another path (not `?p=ID` to its permalink, nor http to https)."""
+    query = parse_qs(urlsplit(asked).query)
+    if any(name in query for name in ("p", "page_id", "post")):
+        return False
+    return not _same_page(asked, final)
 
 
 def _same_page(a: str, b: str) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 from wparchive.errors import InputError
 from wparchive.model import Post
+from wparchive.sources.kinds import describe_non_post, error_object, map_kind, non_post_kind
 from wparchive.sources.salvage import Lenient, TooDeep, parse_lenient
 
 # Fields of a full `view`-context post object; a salvaged post reports which of these it lacks.
@@ -49,6 +50,7 @@ class Dump:
     name: str
     posts: list[DumpPost] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # WordPress objects that are not posts: errors
 
 
 def decode_bytes(data: bytes) -> tuple[str, int]:
@@ -106,17 +108,8 @@ def _kind(value: Any) -> str:
     return "object"
 
 
-def _error_object(value: dict[str, Any]) -> str | None:
-    """A WordPress error response ({"code", "message", "data"}) described, else None."""
-    if isinstance(value.get("code"), str) and "message" in value and "id" not in value:
-        status = value.get("data", {}).get("status") if isinstance(value.get("data"), dict) else None
-        where = f" (HTTP {status})" if status else ""
-        return f"is a WordPress error response{where}: {value['code']}: {value.get('message')}"
-    return None
-
-
 def _is_post(value: Any) -> bool:
-    return isinstance(value, dict) and any(k in value for k in POST_KEYS)
+    return isinstance(value, dict) and any(k in value for k in POST_KEYS) and non_post_kind(value) is None
 
 
 def _salvage_record(result: Lenient, obj: dict[str, Any], replaced: int) -> dict[str, Any] | None:
@@ -220,9 +213,11 @@ def _add_value(dump: Dump, value: Any, source_text: str, where: str,
         raw = source_text.encode("utf-8", "surrogatepass")
         dump.posts.append(_post_from(value, dump.name, raw, salvage))
         return
-    what = _error_object(value) if isinstance(value, dict) else None
-    dump.warnings.append(f"{dump.name}: {where} {what or 'is a JSON ' + _kind(value) + ', not a post'}"
-                         "; skipped")
+    kind = non_post_kind(value)
+    if kind is not None:
+        dump.refused.append(f"{dump.name}: {where} {describe_non_post(kind, value)}; nothing was taken from it")
+        return
+    dump.warnings.append(f"{dump.name}: {where} is a JSON {_kind(value)}, not a post; skipped")
 
 
 def read_dump(data: bytes, name: str) -> Dump:
@@ -238,21 +233,38 @@ def read_dump(data: bytes, name: str) -> Dump:
         if values is not None and not replaced:
             if not values:
                 raise InputError(f"{name} is an empty JSON array: no posts in it; {HINT}")
+            _refuse_whole(name, [v for v, _ in values], len(values) == 1 and text.lstrip()[:1] != "[")
             for index, (value, source_text) in enumerate(values):
                 _add_value(dump, value, source_text, f"item {index}")
             if len(values) == 1 and not dump.posts:
                 raise InputError(f"{name} {_single_reason(values[0][0])}; {HINT}")
         else:
             _salvage(dump, text, replaced)
+    if not dump.posts and dump.refused:
+        raise InputError(f"{dump.refused[0]}; {HINT}" if len(dump.refused) == 1 else
+                         f"{name} holds no WordPress post ({len(dump.refused)} other objects, the first: "
+                         f"{dump.refused[0].split(': ', 1)[-1]}); {HINT}")
     if not dump.posts:
         detail = f" ({dump.warnings[0].split(': ', 1)[-1]})" if dump.warnings else ""
         raise InputError(f"{name} holds no WordPress post{detail}; {HINT}")
     return dump
 
 
+def _refuse_whole(name: str, values: list[Any], single: bool) -> None:
+    """An input that is wholly one kind of non-post object (a saved /wp/v2/categories page...) is refused."""
+    kind = map_kind(values[0]) if single else None
+    if kind is not None:
+        raise InputError(f"{name} {describe_non_post(kind, values[0], several=True)}; {HINT}")
+    kinds = {non_post_kind(v) for v in values}
+    if len(kinds) == 1 and None not in kinds:
+        kind = kinds.pop()
+        assert kind is not None
+        raise InputError(f"{name} {describe_non_post(kind, values[0], several=not single)}; {HINT}")
+
+
 def _single_reason(value: Any) -> str:
     if isinstance(value, dict):
-        return _error_object(value) or "is a JSON object without any post fields (id, title, content)"
+        return error_object(value) or "is a JSON object without any post fields (id, title, content)"
     return f"is a JSON {_kind(value)}, not a post"
 
 

@@ -26,6 +26,7 @@ class InputEvent:
     media: MediaItem | None = None
     warning: str | None = None
     kind: str = "file"  # "file" (a REST dump) or "wxr" (an export): the snapshot's source kind
+    refused: str | None = None  # an object in a dump that is not a post (a term, a user...): why
 
 
 class _Prefixed:
@@ -76,6 +77,8 @@ def iter_input(path: str) -> Iterator[InputEvent]:
         dump = read_dump(head + rest, name)
         for warning in dump.warnings:
             yield InputEvent(warning=warning)
+        for refused in dump.refused:  # nothing is taken from what is not a post
+            yield InputEvent(refused=refused)
         for item in dump.posts:
             yield InputEvent(post=item)
     finally:
