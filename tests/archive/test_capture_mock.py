@@ -609,8 +609,8 @@ def test_protected_post_with_a_passwords_file(tmp_path, web, line):
     passwords.write_text(line + "\n")
     passwords.chmod(0o600)
     result = capture(tmp_path, "--post-passwords", str(passwords), REST)
-    assert_ok(result, f"new {KEY} v1")
     [snap] = snapshots(tmp_path)
+    assert_ok(result, f"new {KEY}@{snap.name}")
     assert "s3cr3t" not in (snap / "snapshot.json").read_text()
     assert (snap / "post.txt").read_text() == "Hello – archive\n\nFirst paragraph.\n\nInside a group – kept.\n"
 

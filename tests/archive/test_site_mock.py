@@ -221,10 +221,11 @@ def test_json_summary_protected_and_failures(site, tmp_path, monkeypatch):
     result = run(tmp_path, "--json")
     assert result.exit_code == 4
     summary = json.loads(result.stdout)
-    counts = {"new": 2, "changed": 0, "unchanged": 0, "protected": 1, "failed": 1, "revisions": 0, "total": 4,
-              "gone": [], "hidden": [], "trashed": [],
+    counts = {"new": 2, "changed": 0, "unchanged": 0, "protected": 1, "failed": 1, "revisions": 0, "rendering": 0,
+              "total": 4, "gone": [], "hidden": [], "trashed": [],
               "failures": [{"post": "example.com/posts/3", "error": "post 3 is broken"}]}
-    assert summary == dict(counts, interrupted=False, types={"posts": counts})
+    assert summary == dict(counts, interrupted=False, types={"posts": counts}, versions=summary["versions"])
+    assert [v.split("@")[0] for v in summary["versions"]] == [f"example.com/posts/{i}" for i in (1, 2, 4)]
 
 
 def test_revisions_need_credentials(site, tmp_path):

@@ -398,6 +398,8 @@ def _is_rendering_change(compared: Snapshot, post: Post) -> bool:
         return False
     if not post.modified_gmt or meta.get("modified_gmt") != post.modified_gmt:
         return False
+    if meta.get("content_withheld") != (True if post.withheld else None):
+        return False  # a protected post's content arriving (a password given), or withheld again
     now = metadata(post)
     if any(meta.get(f) != now[f] for f in ("slug", "status", "link", "date_gmt", "author", "categories", "tags")):
         return False  # a change of status or terms is the site's, however it was saved
