@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "wparchive"
 
 # Order of the stages; a module may import from its own stage and the ones before it.
 STAGES = ["foundation", "sources", "render", "archive", "diff", "cli"]
-FOUNDATION = {"wparchive", "wparchive.errors", "wparchive.fsutil", "wparchive.model", "wparchive.__main__"}
+FOUNDATION = {"wparchive", "wparchive.errors", "wparchive.fsutil", "wparchive.model", "wparchive.parallel",
+              "wparchive.__main__"}
 
 
 def stage_of(module: str) -> str:

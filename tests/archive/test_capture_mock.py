@@ -438,7 +438,7 @@ def test_slug_not_found_lists_the_types_tried(tmp_path, web):
     add(web, "https://example.com/wp-json/wp/v2/pages", b"[]")
     assert_error(capture(tmp_path, url), 3, "no post with slug 'gone' at https://example.com/gone/ was found at "
                  "https://example.com (tried posts, pages); check the URL or --type")
-    assert files_under(tmp_path / "archive") == [tmp_path / "archive/.lock"]
+    assert files_under(tmp_path / "archive") == []  # nothing was captured, so no site was even locked
 
 
 def test_no_wordpress_api_at_all(tmp_path, web):
@@ -627,7 +627,8 @@ def test_protected_post_with_password_is_never_stored(tmp_path, web, monkeypatch
     assert_ok(result, new(tmp_path))
     assert parse_qs(urlsplit(urls(web)[0]).query) == {"_embed": ["author,wp:term"], "password": [secret]}
     files = files_under(tmp_path / "archive")
-    assert len(files) == 5  # .lock and one snapshot's four files
+    assert len(files) == 5  # the site's lock file and one snapshot's four files
+    assert tmp_path / "archive/.locks/example.com.lock" in files
     assert not any(secret.encode() in path.read_bytes() or secret in str(path) for path in files)
     [snap] = snapshots(tmp_path)
     assert (snap / "response.json").read_bytes() == body
@@ -670,7 +671,7 @@ def test_json_that_is_not_a_post(tmp_path, web):
 def test_post_without_a_valid_id(tmp_path, web, value, shown):
     add(web, REST, wp_json(wp_post(id=value)))
     assert_error(capture(tmp_path, REST), 3, f"{REST}?{E} returned a post without a valid id ({shown})")
-    assert list((tmp_path / "archive").iterdir()) == [tmp_path / "archive/.lock"]
+    assert files_under(tmp_path / "archive") == []  # refused before any site was locked
 
 
 def test_connection_error(tmp_path, web):
@@ -897,7 +898,8 @@ def test_hostile_link_host_in_a_dump(tmp_path, link, host):
     saved = tmp_path / "saved.json"
     saved.write_bytes(wp_json(wp_post(link=link)))
     assert_ok(capture(tmp_path, str(saved)), new(tmp_path, f"{host}/posts/7660"))
-    assert [p.name for p in (tmp_path / "archive").iterdir() if p.is_dir()] == [host]
+    assert [p.name for p in (tmp_path / "archive").iterdir() if p.is_dir() and p.name != ".locks"] == [host]
+    assert [p.name for p in (tmp_path / "archive/.locks").iterdir()] == [f"{host}.lock"]
     assert_all_inside_archive(tmp_path)
 
 
@@ -906,7 +908,7 @@ def test_live_capture_is_filed_under_the_site_fetched_not_the_link(tmp_path, web
     # A server must not be able to write into another site's folder by claiming its host in `link`.
     add(web, REST, wp_json(wp_post(link=link)))
     assert_ok(capture(tmp_path, REST), new(tmp_path, "example.com/posts/7660"))
-    assert [p.name for p in (tmp_path / "archive").iterdir() if p.is_dir()] == ["example.com"]
+    assert [p.name for p in (tmp_path / "archive").iterdir() if p.is_dir() and p.name != ".locks"] == ["example.com"]
     assert_all_inside_archive(tmp_path)
 
 

@@ -194,8 +194,8 @@ def test_verify_finds_tampering(tmp_path):
                      f"unexpected: {rel}/extra: not listed in snapshot.json"]
 
 
-def _hold_lock(root, ready, release):
-    with Archive(root).lock():
+def _hold_lock(root, ready, release, host="example.com_8080"):
+    with Archive(root).lock(host):
         ready.set()
         release.wait(10)
 
@@ -207,7 +207,7 @@ def test_lock_makes_a_second_writer_wait_then_fail(tmp_path):
     holder.start()
     try:
         assert ready.wait(10)
-        with pytest.raises(LockedError, match="another wparchive process is writing to"):
+        with pytest.raises(LockedError, match="another wparchive process is writing example.com_8080 in "):
             capture(Archive(tmp_path, lock_timeout=0.3), when=at(1))
     finally:
         release.set()
@@ -296,3 +296,21 @@ def test_protected_post_without_its_password_is_stored_as_withheld(tmp_path):
         Source("api", url=API["link"]), b"{}", captured_at=at(2))
     assert unlocked.status == "new"
     assert "content_withheld" not in json.loads((unlocked.snapshot.path / "snapshot.json").read_text())
+
+
+def test_locks_are_per_site(tmp_path):
+    # Another site's writer holds its lock: this site's capture goes ahead at once.
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(tmp_path, ready, release, "other.example"))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        assert capture(Archive(tmp_path, lock_timeout=0), when=at(1)).status == "new"
+        with pytest.raises(LockedError, match="another wparchive process is writing other.example in "):
+            with Archive(tmp_path, lock_timeout=0).lock("other.example"):
+                pass
+    finally:
+        release.set()
+        holder.join(10)
+    assert sorted(p.name for p in (tmp_path / ".locks").iterdir()) == ["example.com_8080.lock", "other.example.lock"]

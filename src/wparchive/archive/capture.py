@@ -9,7 +9,7 @@ from pathlib import Path
 
 from wparchive.archive.comments import CommentsResult, archive_post_comments, capture_comments
 from wparchive.archive.site import import_revisions
-from wparchive.archive.store import Archive, CaptureResult
+from wparchive.archive.store import Archive, CaptureResult, host_folder
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import atomic_write
 from wparchive.model import Source
@@ -91,7 +91,7 @@ def import_dump(archive: Archive, target: str, comments: bool = False) -> Iterat
 def record_attachments(archive: Archive, site_url: str, items: list[MediaItem], path: str) -> None:
     """An export's attachments, kept as media items of the site (merged by id with earlier imports)."""
     target = archive.media_items_path(site_url)
-    with archive.lock():
+    with archive.lock(host_folder(site_url)):
         try:
             known = json.loads(target.read_text(encoding="utf-8")).get("items", [])
         except (OSError, ValueError, AttributeError):

@@ -74,7 +74,7 @@ def capture_comments(archive: Archive, key: PostKey, comments: list[Comment], so
                      scope: str) -> CommentsResult:
     """Store a post's comments as a new snapshot unless they equal the latest one's."""
     digest = comments_hash(comments)
-    with archive.lock():
+    with archive.lock(key.host):
         folder = archive.comments_dir(key)
         existing = archive.comment_snapshots(key)
         if not comments and not existing:  # nothing to keep, and nothing kept before: no empty folder

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from wparchive.archive.store import Archive, Problem, Snapshot, sha256
+from wparchive.archive.store import MEDIA_ROOT, Archive, Problem, Snapshot, sha256
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import atomic_write, fsync_dir
 from wparchive.model import Post
@@ -188,7 +188,8 @@ def archive_media(archive: Archive, client: Client, api: ApiRoot | None, snapsho
     store = store or MediaStore(archive)
     hosts = list(hosts)
     entries: dict[str, Any] = {}
-    with archive.lock():
+    # The post's site for its list, then the store shared by every site (always in this order).
+    with archive.lock(snapshot.key.host), archive.lock(MEDIA_ROOT):
         index = store.index()
         for url in urls:
             if not allowed(url, site_url, hosts):

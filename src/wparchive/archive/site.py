@@ -72,7 +72,7 @@ class SiteArchiver:
     def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
             revisions: bool = False, autosaves: bool = False) -> SiteSummary:
         try:
-            with self.archive.lock():
+            with self.archive.lock(host_folder(self.site)):
                 self.site_state = read_state(self.site_state_path)
                 remembered = self.site_state.get("api_root")
                 api = ApiRoot(remembered) if isinstance(remembered, str) and remembered else None

@@ -46,7 +46,7 @@ from wparchive.render.document import CONVERTER, content_hash, metadata, render_
 SCHEMA = 1
 FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
-LOCK_NAME = ".lock"
+LOCKS_FOLDER = ".locks"  # one lock file per site folder
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
 SITE_STATE_NAME = ".site.json"  # whole-site runs: what was learnt about a site (API root, quirks)
 COMMENTS_DIR = "comments"  # a post's comments, versioned apart from it: <post>/comments/<snapshot>/
@@ -88,22 +88,32 @@ class Archive:
     def __init__(self, root: Path | str, lock_timeout: float = 30.0) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
-        self._lock_depth = 0
-        self._lock_file: Any = None
+        self._held: dict[str, tuple[Any, int]] = {}  # host folder -> (open lock file, depth)
 
     # -- locking ---------------------------------------------------------------------------
+    def lock_path(self, host: str) -> Path:
+        """The lock file of one site's folder (`.locks/<host>.lock`, beside the sites), or of the media
+        store that every site shares (`.locks/.media.lock`)."""
+        name = host if host == MEDIA_ROOT else safe_name(host, "unknown-host")  # the shared media store's lock
+        return self.root / LOCKS_FOLDER / f"{name}.lock"
+
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the archive's write lock; waits up to `lock_timeout` seconds for another process."""
-        if self._lock_depth:
-            self._lock_depth += 1
+    def lock(self, host: str) -> Iterator[None]:
+        """Hold the write lock of one site's folder (`host` as `host_folder` names it); waits up to
+        `lock_timeout` seconds for another process. Locks are per site, so processes archiving
+        different sites into one archive run side by side; the same site has one writer at a time."""
+        held = self._held.get(host)
+        if held:
+            self._held[host] = (held[0], held[1] + 1)
             try:
                 yield
             finally:
-                self._lock_depth -= 1
+                f, depth = self._held[host]
+                self._held[host] = (f, depth - 1)
             return
-        self.root.mkdir(parents=True, exist_ok=True)
-        f = open(self.root / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the with-block
+        path = self.lock_path(host)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path, "a+b")  # noqa: SIM115 - held for the with-block
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -113,25 +123,32 @@ class Archive:
                 if time.monotonic() >= deadline:
                     f.close()
                     raise LockedError(
-                        f"another wparchive process is writing to {self.root} (waited "
+                        f"another wparchive process is writing {host} in {self.root} (waited "
                         f"{self.lock_timeout:g}s for its lock); try again when it has finished") from None
                 time.sleep(0.1)
-        self._lock_file, self._lock_depth = f, 1
+        self._held[host] = (f, 1)
         try:
             yield
         finally:
-            self._lock_depth = 0
+            del self._held[host]
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
             f.close()
 
-    def writer_active(self) -> bool:
-        """True while another process holds the write lock (its temporaries are live, not stray)."""
-        if self._lock_depth:
+    def writer_active(self, host: str) -> bool:
+        """True while a process holds the write lock of one site (its temporaries are live, not stray)."""
+        if self._held.get(host):
             return True
         try:
-            f = open(self.root / LOCK_NAME, "rb")  # noqa: SIM115 - closed below
+            f = open(self.lock_path(host), "rb")  # noqa: SIM115 - closed below
         except OSError:
             return False
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            f.close()  # closing drops a shared lock taken here
+        return False
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -182,7 +199,7 @@ class Archive:
         raw, redacted = redact_secrets(raw)
         if redacted:
             source = replace(source, redacted=tuple(redacted))
-        with self.lock():
+        with self.lock(key.host):
             post_dir = self.post_dir(key)
             post_dir.mkdir(parents=True, exist_ok=True)
             self._remove_stale_temporaries(post_dir)
@@ -373,7 +390,11 @@ class Archive:
     def _stray(self, temporary: Path) -> bool:
         # A temporary is live while a writer holds the lock (it is renamed or removed before the lock
         # is released); it is stray only if it still exists once no writer holds the lock.
-        return not self.writer_active() and temporary.exists()
+        try:
+            host = temporary.relative_to(self.root).parts[0]
+        except (ValueError, IndexError):
+            return temporary.exists()
+        return not self.writer_active(host) and temporary.exists()
 
 
 def _latest_made_like(versions: list[Snapshot], with_credentials: bool | None) -> Snapshot | None:

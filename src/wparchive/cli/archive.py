@@ -16,7 +16,8 @@ import click
 from wparchive.archive.capture import capture_targets, is_dump_path
 from wparchive.archive.comments import archive_site_comments
 from wparchive.archive.site import SiteArchiver, since_date
-from wparchive.archive.store import Archive
+from wparchive.archive.store import Archive, host_folder
+from wparchive.cli.many import archive_sites
 from wparchive.cli.media import MediaRun, media_options, parse_size
 from wparchive.cli.options import (
     archive_option,
@@ -64,11 +65,18 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--log-format/--no-log-format", default=None,
               help="With --all: start each summary line with the UTC time and the site (the default when "
                    "stderr is not a terminal, as in cron).")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A watch list (TOML, or one URL a line): archive every site in it.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="With --sites: how many sites at once (each keeps one request at a time).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --sites: run one task per site on this Dask scheduler (needs wparchive[dask]).")
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
                 media_hosts: tuple[str, ...], media_max_size: str, skip_rendering: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
-                quiet: bool, as_json: bool, passwords_file: Path | None, log_format: bool | None) -> int:
+                quiet: bool, as_json: bool, passwords_file: Path | None, log_format: bool | None,
+                sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
@@ -102,6 +110,15 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     passwords = PostPasswords.read(passwords_file) if passwords_file is not None else None
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
+    if sites_file is not None:
+        if targets or site or all_ or type_ or user or revisions or autosaves or post_password:
+            raise click.UsageError("--sites takes each site's URL, user, types and revisions from its file; "
+                                   "give no TARGET, --site, --all, --type, --user or --revisions with it")
+        return archive_sites(sites_file, archive_dir, jobs=jobs, scheduler=scheduler, since=since, full=full,
+                             timeout=timeout, retries=retries, delay=delay, lock_timeout=lock_timeout,
+                             quiet=quiet, as_json=as_json)
+    if scheduler:
+        raise click.UsageError("--scheduler goes with --sites FILE")
     archive = Archive(archive_dir, lock_timeout=lock_timeout)
     if all_:
         if targets:
@@ -152,18 +169,18 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
                      type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False,
                      keeper: MediaRun | None = None, skip_rendering: bool = False) -> int:
     results = []
-    with archive.lock():
-        for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
-                                    autosaves=autosaves, comments=comments, skip_rendering=skip_rendering):
-            if item.warning:
-                warn(item.warning)
-                continue
-            results.append(item)
-            if (item.error is None or len(targets) > 1 or len(results) > 1 or item.refused) and not quiet:
-                click.echo(item.line)
-            if keeper is not None and item.result is not None and item.fetched is not None:
-                keeper.site = item.fetched.site
-                keeper.keep(item.result.snapshot, item.fetched.api)
+    # Each capture holds its site's lock (Archive.capture), so other sites' writers are not held up.
+    for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
+                                autosaves=autosaves, comments=comments, skip_rendering=skip_rendering):
+        if item.warning:
+            warn(item.warning)
+            continue
+        results.append(item)
+        if (item.error is None or len(targets) > 1 or len(results) > 1 or item.refused) and not quiet:
+            click.echo(item.line)
+        if keeper is not None and item.result is not None and item.fetched is not None:
+            keeper.site = item.fetched.site
+            keeper.keep(item.result.snapshot, item.fetched.api)
     failed = [r for r in results if r.error is not None]
     if not failed:
         return EXIT_PARTIAL if keeper is not None and keeper.failures else 0
@@ -180,7 +197,7 @@ def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: 
                            as_json: bool, log_format: bool | None = None) -> int:
     """After the posts: every comment of the site, listed in pages (see archive/comments.py)."""
     try:
-        with archive.lock():
+        with archive.lock(host_folder(site)):
             summary = archive_site_comments(archive, locator.client, locator.api_root(site), site, full=full)
     except WparchiveError as exc:
         fail(f"comments of {site}: {exc}")

@@ -20,7 +20,11 @@ from wparchive.render.convert import FORMATS, ConvertRun, OutputFiles, OutputStr
               help="Output: clean text, Markdown with front matter, or normalised JSON.")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
               help="Write one file per post (<id>-<slug>.<ext>) into this folder.")
-def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
+@click.option("--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Convert this many files at once (worker processes); the output is the same.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Convert one file per task on this Dask scheduler (workers must see the files).")
+def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jobs: int, scheduler: str | None) -> int:
     """Convert saved REST API dumps or WordPress export files to clean text, Markdown or JSON.
     Never touches the archive.
 
@@ -36,11 +40,12 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None) -> int:
         wparchive convert --format markdown -o out/ saved-posts.json
         wparchive convert --format json example.WordPress.2024-05-01.xml
         curl -s https://example.com/wp-json/wp/v2/posts/1 | wparchive convert -
+        wparchive convert --jobs 4 --format markdown -o out/ dumps/
     """
     run = ConvertRun()
     files = OutputFiles(fmt, output) if output is not None else None
     stream = OutputStream(fmt, lambda text: click.echo(text, nl=False))
-    for kind, value in iter_convert(sources, fmt, run):
+    for kind, value in iter_convert(sources, fmt, run, jobs=jobs, scheduler=scheduler):
         if kind == "output":
             if files is not None:
                 click.echo(str(files.add(*value)))

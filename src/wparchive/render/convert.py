@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from wparchive.errors import InputError
 from wparchive.fsutil import atomic_write, safe_name
+from wparchive.parallel import run_all
 from wparchive.render.document import render_markdown, render_text, to_json
 from wparchive.sources.dump import DumpPost, expand_sources
 from wparchive.sources.inputs import iter_input
@@ -66,11 +69,14 @@ class ConvertRun:
     converted: int = 0
 
 
-def iter_convert(sources: Iterable[str], fmt: str, run: ConvertRun) -> Iterator[tuple[str, Any]]:
+def iter_convert(sources: Iterable[str], fmt: str, run: ConvertRun, *, jobs: int = 1,
+                 scheduler: str | None = None) -> Iterator[tuple[str, Any]]:
     """Read and render every source as it goes: ("output", (item, text)), ("warning"|"error", text).
 
     A bad input is counted in `run` and the others still convert. Export files are streamed, so a
-    gigabyte export never sits in memory.
+    gigabyte export never sits in memory. With `jobs` > 1 or a Dask `scheduler`, files are converted
+    side by side, one task a file, and come out in the same order as a sequential run's (each file's
+    outputs are then held until its turn; standard input is read here).
     """
     try:
         names = list(expand_sources(sources))
@@ -78,33 +84,69 @@ def iter_convert(sources: Iterable[str], fmt: str, run: ConvertRun) -> Iterator[
         run.failed += 1
         yield "error", str(exc)
         return
-    for name in names:
-        run.inputs += 1
-        try:
-            refused = False
-            for event in iter_input(name):
-                if event.warning is not None:
-                    yield "warning", event.warning
-                elif event.refused is not None:  # terms, users...: refused, not converted
-                    refused = True
-                    yield "error", event.refused
-                elif event.post is not None:
-                    run.converted += 1
-                    yield "output", (event.post, render_as(event.post, fmt))
-            run.failed += refused
-        except InputError as exc:
-            run.failed += 1
-            yield "error", str(exc)
-        except Exception as exc:  # noqa: BLE001 - one file must not stop a batch; say it is a bug
-            run.failed += 1
-            yield "error", (f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
-                            "please report this with the file")
+    if (jobs <= 1 and not scheduler) or len(names) <= 1:
+        for name in names:
+            run.inputs += 1
+            yield from _convert_one(name, fmt, run)
+        return
+    # Absolute paths: a cluster's workers do not share this process's working directory.
+    files = [(i, os.path.abspath(name) if scheduler else name) for i, name in enumerate(names) if name != "-"]
+    done: dict[int, tuple[list[tuple[str, Any]], int, int]] = {}
+    turn = 0
+
+    def ready() -> Iterator[tuple[str, Any]]:
+        nonlocal turn
+        while turn < len(names) and (turn in done or names[turn] == "-"):
+            run.inputs += 1
+            if names[turn] == "-":
+                yield from _convert_one("-", fmt, run)
+            else:
+                events, converted, failed = done.pop(turn)
+                run.converted += converted
+                run.failed += failed
+                yield from events
+            turn += 1
+
+    yield from ready()
+    task = partial(convert_file, fmt=fmt)
+    for n, result in run_all(task, [name for _, name in files], jobs=jobs, scheduler=scheduler):
+        done[files[n][0]] = result
+        yield from ready()
 
 
-def convert(sources: Iterable[str], fmt: str) -> ConvertRun:
+def convert_file(name: str, fmt: str) -> tuple[list[tuple[str, Any]], int, int]:
+    """One file's events, and how many posts it gave and whether it failed (a task of a parallel run)."""
+    run = ConvertRun()
+    events = list(_convert_one(name, fmt, run))
+    return events, run.converted, run.failed
+
+
+def _convert_one(name: str, fmt: str, run: ConvertRun) -> Iterator[tuple[str, Any]]:
+    try:
+        refused = False
+        for event in iter_input(name):
+            if event.warning is not None:
+                yield "warning", event.warning
+            elif event.refused is not None:  # terms, users...: refused, not converted
+                refused = True
+                yield "error", event.refused
+            elif event.post is not None:
+                run.converted += 1
+                yield "output", (event.post, render_as(event.post, fmt))
+        run.failed += refused
+    except InputError as exc:
+        run.failed += 1
+        yield "error", str(exc)
+    except Exception as exc:  # noqa: BLE001 - one file must not stop a batch; say it is a bug
+        run.failed += 1
+        yield "error", (f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
+                        "please report this with the file")
+
+
+def convert(sources: Iterable[str], fmt: str, *, jobs: int = 1, scheduler: str | None = None) -> ConvertRun:
     """Read and render every source into memory (the library's simple form of `iter_convert`)."""
     run = ConvertRun()
-    for kind, value in iter_convert(sources, fmt, run):
+    for kind, value in iter_convert(sources, fmt, run, jobs=jobs, scheduler=scheduler):
         if kind == "output":
             run.outputs.append(value)
         else:
