@@ -77,14 +77,14 @@ CASES = {
     "quote and pullquote": (
         QUOTES,
         "> First line of the quote.\n\n> Second para.\n\n> Someone Famous\n\n> Pull it.\n\n> Cited",
-        "> First line of the quote.\n>\n> Second para.\n>\n> Someone Famous\n>\n> Pull it.\n>\n> Cited",
+        "> First line of the quote.\n>\n> Second para.\n>\n> Someone Famous\n\n> Pull it.\n>\n> Cited",
     ),
     "code, preformatted, verse": (
         CODE,
         "def f(x):\n    return  x * 2   # keep  spaces\n\nLine one\n   indented line\n\n"
         "Roses are red,\n  violets are blue",
         "```\ndef f(x):\n    return  x * 2   # keep  spaces\n```\n\n```\nLine one\n   indented line\n```"
-        "\n\nRoses are red,\\\n  violets are blue",
+        "\n\nRoses are red,\\\n&nbsp;&nbsp;violets are blue",
     ),
     "table with thead, tfoot, figcaption": (
         TABLE,
@@ -115,9 +115,9 @@ CASES = {
     ),
     "classic editor: wpautop <br />, entities, nbsp, [caption]": (
         CLASSIC,
-        "First line\nsecond line here \u2019quoted\u2019\n\n[image: Harbour] The harbour at dawn\n\n"
+        "First line\nsecond line here \u2019quoted\u2019\n\n[image: Harbour]\n\nThe harbour at dawn\n\n"
         "Keep [citation needed] here.",
-        "First line\\\nsecond line here \u2019quoted\u2019\n\n![Harbour](x.jpg) The harbour at dawn\n\n"
+        "First line\\\nsecond line here \u2019quoted\u2019\n\n![Harbour](x.jpg)\n\nThe harbour at dawn\n\n"
         "Keep [citation needed] here.",
     ),
     "stray and unclosed tags keep their text": (

@@ -26,7 +26,8 @@ from wparchive.archive.store import MEDIA_ROOT, Archive, Problem, Snapshot, sha2
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import atomic_write, fsync_dir
 from wparchive.model import Post
-from wparchive.render.parse import autop, parse_html
+from wparchive.render.autop import render_raw
+from wparchive.render.parse import parse_html
 from wparchive.sources.discover import ApiRoot
 from wparchive.sources.media import download
 from wparchive.sources.rest import Client, parse_json
@@ -64,7 +65,7 @@ def _largest_srcset(value: str) -> str | None:
 
 def media_urls(post: Post, base_url: str) -> list[str]:
     """Media URLs a post uses, in document order, each once (absolute, without fragments)."""
-    html = autop(post.content_html) if post.content_is_raw else post.content_html
+    html = render_raw(post.content_html) if post.content_is_raw else post.content_html
     found: list[str] = []
     if html.strip():
         root = parse_html(html)

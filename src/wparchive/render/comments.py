@@ -18,8 +18,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from wparchive.render.autop import render_raw_comment
 from wparchive.render.html import html_to_text, inline_text
-from wparchive.render.parse import autop
 from wparchive.sources.comments import Comment
 
 MAX_DEPTH = 50  # deeper replies are shown at this depth (WordPress itself stops at 10 by default)
@@ -27,7 +27,7 @@ MAX_DEPTH = 50  # deeper replies are shown at this depth (WordPress itself stops
 
 def comment_text(comment: Comment) -> str:
     """A comment's text as clean text (raw content gets WordPress's paragraphs first)."""
-    html = autop(comment.content_html) if comment.content_is_raw else comment.content_html
+    html = render_raw_comment(comment.content_html) if comment.content_is_raw else comment.content_html
     return html_to_text(html).strip("\n")
 
 

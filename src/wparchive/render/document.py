@@ -8,14 +8,14 @@ from typing import Any
 
 from wparchive import __version__
 from wparchive.model import Post
+from wparchive.render.autop import render_raw
 from wparchive.render.html import html_to_markdown, html_to_text, inline_text
-from wparchive.render.parse import autop
 
 # Recorded in every snapshot, so a later reader knows which rules produced post.txt/post.md.
 CONVERTER: dict[str, Any] = {
     "name": "wparchive.html",
     "version": __version__,
-    "options": {"text_rules": "design.md clean text", "markdown": "commonmark+pipe-tables"},
+    "options": {"text_rules": "design.md clean text", "markdown": "commonmark+pipe-tables+strikethrough"},
 }
 
 # The metadata that, with title and body, decides whether a capture is a new version.
@@ -29,7 +29,7 @@ WITHHELD_NOTE = "[password-protected: WordPress sent no content without the post
 
 
 def _body_html(post: Post) -> str:
-    return autop(post.content_html) if post.content_is_raw else post.content_html
+    return render_raw(post.content_html) if post.content_is_raw else post.content_html
 
 
 def render_title(post: Post) -> str:

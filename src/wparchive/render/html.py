@@ -5,8 +5,10 @@ Why lxml and not BeautifulSoup: building a BeautifulSoup tree costs about sixtee
 tags in C; the walk is `etree.iterwalk`, which is iterative, so 60,000 nested elements cannot exhaust
 Python's stack.
 
-The rules are design.md's "Clean text rules"; the Markdown variant shares the block structure and only
-changes how blocks and inline elements are marked.
+The rules are design.md's "Clean text rules" (README "Clean text" lists the additions); the Markdown
+variant shares the block structure (`blocks`) and only changes how blocks and inline elements are
+marked. This module holds the inline side and the events; it is past 400 lines because the start and
+end handlers of one walker belong together.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import unicodedata
 from lxml import etree
 
 from wparchive.model import clean_str
+from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, collapse
 from wparchive.render.markdown import escape_inline, escape_line_start, md_url
-from wparchive.render.parse import parse_html, shortcode_pattern
+from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
+from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
 
-BR = "\x00"  # line-break sentinel in the inline buffer; NULs never survive `clean_str`
+__all__ = ["collapse", "html_to_markdown", "html_to_text", "inline_text"]
 
 BLOCK_TAGS = frozenset(
     "address article aside body center dd details dialog dir div dl dt fieldset figcaption figure "
@@ -30,134 +34,55 @@ BLOCK_TAGS = frozenset(
 # Blocks with no handling of their own beyond starting and ending a block.
 PLAIN_BLOCKS = BLOCK_TAGS - {"ul", "ol", "menu", "dir", "li", "caption"}
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Inside a table cell these only separate words: a cell is one line.
+CELL_BREAKS = BLOCK_TAGS | frozenset(HEADINGS) | {"br", "pre", "blockquote", "hr", "table", "tr", "td", "th"}
 SKIP_TAGS = frozenset("script style noscript template head title".split())
 EMBED_TAGS = {"iframe": "embed", "video": "video", "audio": "audio", "object": "embed"}
-# Inline elements that only carry text; Markdown keeps links, emphasis and code.
+# Inline elements that only carry text; Markdown keeps links, emphasis, strike-through and code.
 INLINE_MARKDOWN = tuple(
-    "abbr acronym bdi bdo big cite data del dfn font ins kbd label mark nobr q s samp small span strike "
+    "abbr acronym bdi bdo big cite data dfn font ins kbd label mark nobr samp small span "
     "sub sup time tt u var wbr".split())
-INLINE_TEXT = INLINE_MARKDOWN + ("a", "b", "strong", "em", "i", "code")
-
-# HTML's collapsible whitespace, plus the non-breaking space (design.md: it becomes a space).
-_WS = re.compile(r"[ \t\n\r\f\v\xa0]+")
-# Other Unicode spaces are text (an ideographic space is not layout), so str.split() must not see them.
-_OTHER_SPACES = re.compile("[\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-
-
-_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
-_CONTROL_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+INLINE_TEXT = INLINE_MARKDOWN + ("a", "b", "strong", "em", "i", "code", "del", "s", "strike")
+# Markdown markers of the kept inline elements; `_` variants where a `*` marker ends right before.
+WRAP_MARKERS = {"strong": "**", "b": "**", "em": "*", "i": "*", "del": "~~", "s": "~~", "strike": "~~"}
+ALTERNATE_MARKERS = {"**": "__", "*": "_"}
+QUOTE_MARKS = (("\u201c", "\u201d"), ("\u2018", "\u2019"))  # <q>, then <q> inside it, as browsers do
 
 
-def collapse(text: str) -> str:
-    """Runs of whitespace to one space, none at the ends."""
-    if text.isascii() or not _OTHER_SPACES.search(text):
-        return " ".join(text.split())  # the fast path: C all the way
-    return _WS.sub(" ", text).strip(" ")
-
-class _Quote:
-    __slots__ = ()
+def _is_data_url(url: str) -> bool:
+    return url.lstrip()[:5].lower() == "data:"
 
 
-class _List:
-    __slots__ = ("ordered", "counter", "emitted")
-
-    def __init__(self, ordered: bool, start: int) -> None:
-        self.ordered = ordered
-        self.counter = start - 1
-        self.emitted = False
-
-
-class _Item:
-    __slots__ = ("marker", "cont", "used")
-
-    def __init__(self, marker: str, cont: str) -> None:
-        self.marker = marker
-        self.cont = cont
-        self.used = False
-
-
-class _Table:
-    """Rows are collected and written when the table ends (a Markdown table needs its widths)."""
-
-    __slots__ = ("rows", "row")
-
-    def __init__(self) -> None:
-        self.rows: list[list[str]] = []
-        self.row: list[str] | None = None
-
-
-class _Walker:
+class _Walker(BlockWriter):
     """One pass over the tree, building blocks of lines with their list/quote prefixes."""
 
     def __init__(self, markdown: bool, shortcodes: re.Pattern[str] | None) -> None:
-        self.md = markdown
+        super().__init__(markdown)
         self.shortcodes = shortcodes
-        self.out: list[str] = []
         self.inline: list[str] = []
-        self.frames: list[object] = []  # _Quote / _List / _Item / _Table, outermost first
         self.pre = 0
+        self.verse = False  # a verse block in Markdown: a pre whose emphasis and links are kept
         self.code = 0
+        self.links = 0
+        self.quotes = 0
         self.cell = 0
         self.nested_tables = 0
-        self.wraps: list[int] = []  # inline-buffer positions where a link/emphasis opened
+        # Open links/emphasis/code: [buffer position, opening marker, closing marker or None for code].
+        self.wraps: list[list] = []
         self.heading = 0
-
-    # -- output -----------------------------------------------------------------------------
-    def _prefix(self, first: bool) -> str:
-        parts = []
-        for f in self.frames:
-            if isinstance(f, _Quote):
-                parts.append("> ")
-            elif isinstance(f, _Item):
-                if not f.used:
-                    parts.append(f.marker)
-                    if first:
-                        f.used = True
-                else:
-                    parts.append(f.cont)
-        return "".join(parts)
-
-    def _separator(self) -> str:
-        """Newline(s) before the next unit: one inside a list or table, else a blank line."""
-        if not self.out:
-            return ""
-        # Inside a list, items and nested lists follow each other line by line.
-        for f in reversed(self.frames):
-            if isinstance(f, _List) and f.emitted:
-                return "\n"
-            if isinstance(f, _Quote):
-                break
-        if self.md:
-            quotes = sum(isinstance(f, _Quote) for f in self.frames)
-            return "\n" + ">" * quotes + "\n" if quotes else "\n\n"
-        return "\n\n"
-
-    def _emit(self, lines: list[str], verbatim: bool = False) -> None:
-        """Add a block; `verbatim` lines (pre) keep their trailing whitespace."""
-        if not self.frames:  # the common case: a top-level block needs no prefixes
-            self.out.append(("\n\n" if self.out else "") + "\n".join(lines))
-            return
-        sep = self._separator()
-        prefixed = []
-        for i, line in enumerate(lines):
-            prefix = self._prefix(i == 0)
-            if verbatim:
-                prefixed.append(prefix + line if line else prefix.rstrip())
-            else:
-                prefixed.append((prefix + line).rstrip() if line else prefix.rstrip())
-        self.out.append(sep + "\n".join(prefixed))
-        for f in reversed(self.frames):
-            if isinstance(f, _List):
-                f.emitted = True
-                break
 
     def flush(self) -> None:
         """End the current block: collapse its whitespace and emit its lines."""
         if not self.inline:
             return
+        wraps = self.wraps
+        if wraps:
+            # A link or emphasis around blocks (`<a><p>..</p></a>`) marks each block it covers.
+            for wrap in reversed(wraps):
+                self._close(wrap)
+            self.wraps = [[0, w[1], w[2]] for w in wraps]
         text = "".join(self.inline)
         self.inline = []
-        self.wraps = []
         if text.isspace():  # most flushes: the whitespace between two blocks
             return
         lines = [line for line in map(collapse, text.split(BR)) if line]
@@ -165,73 +90,116 @@ class _Walker:
             return
         if self.md:
             lines = [escape_line_start(line) for line in lines]
-            if self.heading:
-                lines = ["#" * self.heading + " " + " ".join(lines)]
+            if self.heading:  # an ATX heading is one line: a <br> in it stays HTML
+                lines = ["#" * self.heading + " " + "<br>".join(lines)]
             elif len(lines) > 1:  # <br>: a hard line break, which a bare newline is not in Markdown
                 lines = [line + "\\" for line in lines[:-1]] + [lines[-1]]
-        self._emit(lines)
+        self.emit(lines)
 
     # -- text -------------------------------------------------------------------------------
     def text(self, value: str | None) -> None:
         if not value:
             return
         if self.pre:
-            self.inline.append(value.replace("\xa0", " "))
+            value = value.replace("\xa0", " ")
+            if self.verse:
+                value = escape_inline(value, False)
+            self.inline.append(value)
             return
         if self.shortcodes is not None and "[" in value:
             value = self.shortcodes.sub("", value)
         if self.md and not self.code:
-            value = escape_inline(value, self.cell > 0)
+            value = escape_inline(value, self.cell > 0, self.links > 0)
         self.inline.append(value)
 
-    def _open_wrap(self) -> None:
-        self.wraps.append(len(self.inline))
+    # -- links, emphasis, code --------------------------------------------------------------
+    def _open_wrap(self, before: str, after: str | None) -> None:
+        wraps = self.wraps
+        if wraps and before != "[":
+            for wrap in wraps:
+                if wrap[1] == before:  # `<s><del>x</del></s>`: one mark; `~~~~x~~~~` would be literal
+                    before = after = ""
+                    break
+        wraps.append([len(self.inline), before, after])
 
-    def _close_wrap(self, before: str, after: str) -> None:
-        """Wrap what was written since the matching open in `before`...`after`, if not empty."""
-        if not self.wraps:
-            return
-        start = self.wraps.pop()
-        inner = "".join(self.inline[start:])
+    def _close_wrap(self) -> None:
+        if self.wraps:
+            self._close(self.wraps.pop())
+
+    def _close(self, wrap: list) -> None:
+        """Mark what was written since `wrap` opened, if not empty; a line break splits it, since
+        Markdown's markers cannot span one."""
+        start, before, after = wrap
+        inline = self.inline
+        inner = inline[start] if start == len(inline) - 1 else "".join(inline[start:])
+        if BR in inner or (self.verse and "\n" in inner):
+            breaks = BR if BR in inner else "\n"
+            wrapped = breaks.join(self._marked(part, before, after, "") for part in inner.split(breaks))
+        else:
+            previous = inline[start - 1] if start else ""
+            if after is None and previous[-1:] == "`" and previous[-2:-1] not in ("`", "\\") \
+                    and "`" not in inner and inner == inner.strip():
+                # Code right after code: backtick runs would merge, so the two become one span.
+                inline[start - 1] = previous[:-1]
+                wrapped = inner + "`"
+            else:
+                wrapped = self._marked(inner, before, after, previous)
+        inline[start:] = [wrapped]
+
+    def _marked(self, inner: str, before: str, after: str | None, previous: str) -> str:
         core = inner.strip(" \t\n\r\f\v\xa0")
-        if not core:
-            return
+        if not core or not before:
+            return inner
         lead = inner[: len(inner) - len(inner.lstrip(" \t\n\r\f\v\xa0"))]
         trail = inner[len(inner.rstrip(" \t\n\r\f\v\xa0")) :]
-        self.inline[start:] = [lead + before + core + after + trail]
+        if after is None:  # code: a fence longer than any run of backticks inside (CommonMark)
+            if "`" in core:
+                fence = "`" * (max(len(r) for r in re.findall("`+", core)) + 1)
+                pad = " " if core[0] == "`" or core[-1] == "`" else ""
+                before, after = fence + pad, pad + fence
+            else:
+                after = before
+        elif before in ALTERNATE_MARKERS and not lead and previous.endswith("*") \
+                and not previous.endswith("\\*"):
+            # `*a**b*` would not be two emphases: the second one uses underscores.
+            before = after = ALTERNATE_MARKERS[before]
+        return lead + before + core + after + trail
 
     # -- events -----------------------------------------------------------------------------
     def start(self, el: etree._Element, tag: str) -> None:
         if self.pre:
             if tag == "br":
                 self.inline.append("\n")
+            elif self.verse:
+                self._start_inline(el, tag)
             return
         if self.cell:
-            if tag in BLOCK_TAGS or tag in HEADINGS or tag in ("tr", "td", "th", "table", "br"):
-                self.inline.append(" ")
-                if tag == "table":
+            if tag in CELL_BREAKS or tag == "li":
+                if tag == "li":
+                    self.inline.append(CELL_ITEM)
+                elif tag == "table":
                     self.nested_tables += 1
+                    self.inline.append(CELL_ROW)
+                elif tag == "tr":
+                    self.inline.append(CELL_ROW)
+                elif tag in ("td", "th"):
+                    self.inline.append(CELL_CELL)
+                else:
+                    self.inline.append(" ")
                 return
         if tag == "br":
             self.inline.append(BR)
         elif tag == "img":
             self._image(el)
         elif tag in EMBED_TAGS:
-            src = el.get("src") or el.get("data") or ""
-            if not src:
-                source = el.find("source")
-                src = source.get("src", "") if source is not None else ""
-            if src:
-                self.flush()
-                kind = EMBED_TAGS[tag]
-                self.inline.append(f"[{kind}: {src}]" if not self.md else f"[{kind}](<{src}>)")
-                self.flush()
+            self._embed(el, tag)
         elif tag in HEADINGS:
             self.flush()
             self.heading = HEADINGS[tag] if self.md else 0
         elif tag == "pre":
             self.flush()
             self.pre = 1
+            self.verse = self.md and "wp-block-verse" in (el.get("class") or "")
         elif tag in ("ul", "ol", "menu", "dir"):
             self.flush()
             start = 1
@@ -240,132 +208,183 @@ class _Walker:
                     start = int(el.get("start", "1"))
                 except ValueError:
                     start = 1
-            self.frames.append(_List(tag == "ol", start))
+            self.start_list(tag == "ol", start)
         elif tag == "li":
-            self.flush()
-            lst = next((f for f in reversed(self.frames) if isinstance(f, _List)), None)
-            if lst is None:
-                lst = _List(False, 1)
-            lst.counter += 1
-            marker = f"{lst.counter}. " if lst.ordered else "- "
-            cont = " " * len(marker) if self.md else "  "
-            self.frames.append(_Item(marker, cont))
+            self._start_item(el)
         elif tag == "blockquote":
             self.flush()
-            self.frames.append(_Quote())
+            self.frames.append(Quote())
         elif tag == "table":
             self.flush()
-            self.frames.append(_Table())
+            self.frames.append(Table())
         elif tag == "tr":
-            table = self._table()
+            table = self.table()
             if table is not None:
+                table.end_row()  # cells written without a <tr> before this one are a row of their own
                 table.row = []
         elif tag in ("td", "th"):
-            table = self._table()
-            if table is not None:
-                self.flush()  # text inside the table but outside any cell is kept, as its own block
-                self.cell = 1
+            table = self.table()
+            if table is None:  # a stray cell: its text is kept, apart from its neighbours'
+                self.inline.append(" ")
+                return
+            self.flush()  # text inside the table but outside any cell is kept, as its own block
+            if table.row is None:  # a cell without a <tr> starts a row
+                table.row = []
+            self.cell = 1
         elif tag == "hr":
             self.flush()
             if self.md:
-                self.inline.append("* * *")
-                self.flush()
+                self.emit(["* * *"])
         elif tag in BLOCK_TAGS:
             self.flush()
+        elif tag == "q":
+            self.inline.append(QUOTE_MARKS[min(self.quotes, 1)][0])
+            self.quotes += 1
         elif self.md:
-            if tag == "a" and el.get("href"):
-                self._open_wrap()
-            elif tag in ("strong", "b", "em", "i"):
-                self._open_wrap()
-            elif tag == "code":
-                self.code += 1
-                self._open_wrap()
+            self._start_inline(el, tag)
+
+    def _start_inline(self, el: etree._Element, tag: str) -> None:
+        if tag == "code":
+            if not self.code:
+                self._open_wrap("`", None)
+            self.code += 1
+        elif self.code:
+            return  # inside code only the text counts
+        elif tag == "a":
+            href = el.get("href")
+            if href:
+                self.links += 1
+                if href[0] in "dD \t\n" and _is_data_url(href):
+                    self.wraps.append([len(self.inline), "", ""])  # an inline file is no address
+                else:
+                    self._open_wrap("[", "](" + md_url(href) + ")")
+        elif tag in WRAP_MARKERS:
+            marker = WRAP_MARKERS[tag]
+            self._open_wrap(marker, marker)
+
+    def _end_inline(self, el: etree._Element, tag: str) -> None:
+        if tag == "code":
+            self.code = max(0, self.code - 1)
+            if not self.code:
+                self._close_wrap()
+        elif self.code:
+            return
+        elif tag == "a":
+            if el.get("href"):
+                self.links = max(0, self.links - 1)
+                self._close_wrap()
+        elif tag in WRAP_MARKERS:
+            self._close_wrap()
+
+    def _start_item(self, el: etree._Element) -> None:
+        self.flush()
+        lst = next((f for f in reversed(self.frames) if isinstance(f, List)), None)
+        if lst is None:
+            lst = List(False, 1)
+        value = el.get("value")
+        if lst.ordered and value is not None:
+            try:
+                lst.counter = int(value) - 1  # <li value="100"> is numbered 100, and counting goes on
+            except ValueError:
+                pass
+        lst.counter += 1
+        marker = f"{lst.counter}{lst.marker} " if lst.ordered else lst.marker + " "
+        cont = " " * len(marker) if self.md else "  "
+        self.frames.append(Item(marker, cont))
 
     def end(self, el: etree._Element, tag: str) -> None:
         if self.pre:
             if tag == "pre":
-                self._end_pre(el)
+                self._end_pre()
+            elif self.verse:
+                self._end_inline(el, tag)
             return
         if self.cell:
             if tag in ("td", "th") and not self.nested_tables:
-                table = self._table()
+                table = self.table()
                 if table is not None and table.row is not None:
-                    cell = collapse("".join(self.inline).replace(BR, " "))
-                    table.row.append(cell)
+                    table.row.append(cell_text("".join(self.inline).replace(BR, " "), collapse))
                 self.inline = []
                 self.wraps = []
                 self.cell = 0
                 return
-            if tag == "table" and self.nested_tables:
-                self.nested_tables -= 1
-            if tag in BLOCK_TAGS or tag in HEADINGS or tag in ("tr", "td", "th", "table"):
-                self.inline.append(" ")
+            if tag in CELL_BREAKS:
+                if tag == "table" and self.nested_tables:
+                    self.nested_tables -= 1
+                    self.inline.append(CELL_ROW)
+                elif tag == "li":
+                    self.inline.append(CELL_ITEM)
+                else:
+                    self.inline.append(" ")
                 return
         if tag in HEADINGS:
             self.flush()
             self.heading = 0
         elif tag in ("ul", "ol", "menu", "dir"):
             self.flush()
-            self._pop(_List)
+            self.end_list()
         elif tag == "li":
             self.flush()
-            self._pop(_Item)
+            self.pop(Item)
         elif tag == "blockquote":
             self.flush()
-            self._pop(_Quote)
+            self.pop(Quote)
         elif tag == "tr":
-            table = self._table()
-            if table is not None and table.row is not None:
-                if any(table.row):
-                    table.rows.append(table.row)
-                table.row = None
+            table = self.table()
+            if table is not None:
+                table.end_row()
         elif tag == "table":
-            self._end_table()
+            table = self.table()
+            self.flush()
+            self.pop(Table)
+            self.write_table(table)
+        elif tag in ("td", "th"):
+            if self.table() is None:
+                self.inline.append(" ")
         elif tag in BLOCK_TAGS:
             self.flush()
+        elif tag == "q":
+            self.quotes = max(0, self.quotes - 1)
+            self.inline.append(QUOTE_MARKS[min(self.quotes, 1)][1])
         elif self.md:
-            if tag == "a" and el.get("href"):
-                self._close_wrap("[", "](" + md_url(el.get("href", "")) + ")")
-            elif tag in ("strong", "b"):
-                self._close_wrap("**", "**")
-            elif tag in ("em", "i"):
-                self._close_wrap("*", "*")
-            elif tag == "code":
-                self.code = max(0, self.code - 1)
-                if self.wraps:
-                    inner = "".join(self.inline[self.wraps[-1] :]).strip()
-                    # A fence longer than any run of backticks inside; padded when the code starts or
-                    # ends with one (CommonMark code spans).
-                    fence = "`" * (max((len(r) for r in re.findall("`+", inner)), default=0) + 1)
-                    pad = " " if inner.startswith("`") or inner.endswith("`") else ""
-                    self._close_wrap(fence + pad, pad + fence)
+            self._end_inline(el, tag)
 
-    # -- helpers ----------------------------------------------------------------------------
-    def _pop(self, kind: type) -> None:
-        for i in range(len(self.frames) - 1, -1, -1):
-            if isinstance(self.frames[i], kind):
-                del self.frames[i]
-                return
-
-    def _table(self) -> _Table | None:
-        for f in reversed(self.frames):
-            if isinstance(f, _Table):
-                return f
-        return None
-
+    # -- media ------------------------------------------------------------------------------
     def _image(self, el: etree._Element) -> None:
         alt = collapse(clean_str(el.get("alt") or ""))
-        if self.md:
-            src = el.get("src") or ""
+        src = el.get("src") or ""
+        if self.md and not _is_data_url(src):
             if src or alt:
-                self.inline.append(f"![{escape_inline(alt, False)}]({md_url(src)})")
+                self.inline.append(f"![{escape_inline(alt, False, True)}]({md_url(src)})")
         elif alt:
-            self.inline.append(f"[image: {alt}]")
+            text = f"[image: {alt}]"
+            self.inline.append(escape_inline(text, False, True) if self.md else text)
 
-    def _end_pre(self, el: etree._Element) -> None:
+    def _embed(self, el: etree._Element, tag: str) -> None:
+        src = el.get("src") or el.get("data") or ""
+        if not src:
+            source = el.find("source")
+            src = source.get("src", "") if source is not None else ""
+        if not src:
+            return
+        kind = EMBED_TAGS[tag]
+        if _is_data_url(src):  # an inline file is no address: only what it is
+            text = "\\[" + kind + "\\]" if self.md else f"[{kind}]"
+        else:
+            text = f"[{kind}](<{src}>)" if self.md else f"[{kind}: {src}]"
+        if self.cell:
+            self.inline.append(f" {text} ")
+            return
+        self.flush()
+        self.inline.append(text)
+        self.flush()
+
+    def _end_pre(self) -> None:
         self.pre = 0
+        verse, self.verse = self.verse, False
         text = "".join(self.inline)
         self.inline = []
+        self.wraps = []
         if text.startswith("\n"):  # HTML drops a newline right after <pre>
             text = text[1:]
         if not text.strip():
@@ -378,52 +397,40 @@ class _Walker:
         while not lines[-1].strip():
             lines.pop()
         text = "\n".join(lines)
-        if self.md:
+        if verse:
+            # A poem's lines and indentation: hard breaks, leading spaces as &nbsp; (Markdown would
+            # drop them), its emphasis and links kept.
+            lines = [_indent(line) + "\\" for line in lines]
+            lines[-1] = lines[-1][:-1]
+        elif self.md:
             fence = "```"
             while fence in text:
                 fence += "`"
-            cls = el.get("class") or ""
             lines = [fence] + lines + [fence]
-            if "wp-block-verse" in cls:
-                lines = [escape_line_start(escape_inline(x, False)) + "\\" for x in
-                         text.split("\n")]
-                lines[-1] = lines[-1][:-1]
-        self._emit(lines, verbatim=True)
-
-    def _end_table(self) -> None:
-        table = self._table()
-        self.flush()
-        self._pop(_Table)
-        if table is None or not table.rows:
-            return
-        rows = table.rows
-        if not self.md:
-            lines = [" | ".join(row).rstrip() for row in rows]
-            self._emit(lines)
-            return
-        width = max(len(r) for r in rows)
-        padded = [r + [""] * (width - len(r)) for r in rows]
-        lines = ["| " + " | ".join(r) + " |" for r in padded]
-        lines.insert(1, "|" + " --- |" * width)
-        self._emit(lines)
+        self.emit(lines, verbatim=True)
 
     def result(self) -> str:
         self.flush()
-        text = "".join(self.out).strip("\n")
-        if _LINE_SEPARATORS.search(text):  # U+2028 and friends are line breaks: LF, as the rules say
-            text = _LINE_SEPARATORS.sub("\n", text)
-        if _CONTROL_TEXT.search(text):  # from entities such as &#12; (raw ones were removed before parsing)
-            text = _CONTROL_TEXT.sub("", text)
-        return unicodedata.normalize("NFC", text)
+        return super().result()
+
+
+def _indent(line: str) -> str:
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].replace("\t", "    ")
+    return "&nbsp;" * len(indent) + escape_line_start(body.rstrip(" \t")) if indent else \
+        escape_line_start(body.rstrip(" \t"))
 
 
 def _walk(html: str, markdown: bool) -> str:
     if not html or not html.strip():
         return ""
+    if "[" in html:
+        html = expand_captions(html)
     root = parse_html(html)
     # Let libxml2 do what it can in C: drop what is never text, and unwrap inline elements whose
     # only contribution is their text (in Markdown, links, emphasis and code are kept).
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *SKIP_TAGS, with_tail=False)
+    prepare_tree(root, html)
     etree.strip_tags(root, *(INLINE_MARKDOWN if markdown else INLINE_TEXT))
     walker = _Walker(markdown, shortcode_pattern(html))
     walker_start, walker_end, walker_text, flush = walker.start, walker.end, walker.text, walker.flush

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 
-_MD_LINE_START = re.compile(r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|(-)(?=\s)|(\d{1,9})([.)])(?=\s|$))")
+# A line start Markdown would read as a heading, quote, list item, setext underline or thematic break.
+_MD_LINE_START = re.compile(
+    r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|([-*])(?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
 _MD_INLINE = re.compile(r"[`*_\]<&\\|]")
+_MD_INLINE_LINK = re.compile(r"[`*_\[\]<&\\|]")
 _MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
-def escape_inline(text: str, in_table: bool) -> str:
-    """Escape what Markdown would misread in running text, and nothing more."""
-    if not _MD_INLINE.search(text):
+def escape_inline(text: str, in_table: bool, in_link: bool = False) -> str:
+    """Escape what Markdown would misread in running text, and nothing more; in link text (or an
+    image's alt) every bracket, since one would end or nest the link."""
+    if not (_MD_INLINE_LINK if in_link else _MD_INLINE).search(text):
         return text
     out = []
     n = len(text)
@@ -26,8 +30,10 @@ def escape_inline(text: str, in_table: bool) -> str:
             out.append("\\*")
         elif ch == "_" and not (prev.isalnum() and nxt.isalnum()):
             out.append("\\_")
-        elif ch == "]" and nxt in "([:":
+        elif ch == "]" and (in_link or nxt in "([:"):
             out.append("\\]")
+        elif ch == "[" and in_link:
+            out.append("\\[")
         elif ch == "<" and (nxt.isalpha() or nxt in "/!?"):
             out.append("\\<")
         elif ch == "&" and _ENTITY.match(text, i):

@@ -1,7 +1,7 @@
 """Parsing post HTML with lxml so that no text is lost: stray end tags, deep nesting, control characters.
 
-Also the two source-level rewrites WordPress content needs before its markup is read: shortcode tags
-and the paragraphs of raw classic-editor content.
+Also the source-level rewrite WordPress content needs before its markup is read: shortcode tags
+(raw content's paragraphs are `autop`'s).
 """
 
 from __future__ import annotations
@@ -20,13 +20,43 @@ from wparchive.model import clean_str
 _END_P = re.compile(r"</p\s*>", re.IGNORECASE)
 _SHORTCODE_CLOSE = re.compile(r"\[/([A-Za-z_][\w-]*)\]")
 _CORE_SHORTCODES = ("caption", "wp_caption", "gallery", "audio", "video", "playlist", "embed")
-_BLOCKISH = re.compile(r"<(?:p|div|h[1-6]|ul|ol|table|pre|blockquote|figure)\b", re.IGNORECASE)
 # Container tags flattened when a document nests deeper than libxml2 will parse.
 _CONTAINERS = re.compile(
     r"</?(?:div|section|article|main|aside|header|footer|nav|figure|span|font|center|blockquote"
     r"|ul|ol|li|table|tbody|thead|tr|td|th|b|i|em|strong|a)\b[^>]*>",
     re.IGNORECASE,
 )
+
+
+_CAPTION_SHORTCODE = re.compile(r"\[(caption|wp_caption)\b([^\]]*)\](.*?)\[/\1\]", re.IGNORECASE | re.DOTALL)
+_CAPTION_ATTRIBUTE = re.compile(r"""(?:^|\s)caption\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""",
+                                re.IGNORECASE)
+_CAPTIONED_IMAGE = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def expand_captions(html: str) -> str:
+    """`[caption]` shortcodes as WordPress's img_caption_shortcode() renders them: a figure whose
+    caption is the `caption="..."` attribute (older WordPress) or the text after the image.
+
+    Departure: WordPress drops the caption when the shortcode has no `width`; it is kept here."""
+    if "caption" not in html or "[/" not in html:
+        return html
+
+    def figure(match: re.Match[str]) -> str:
+        content = match.group(3)
+        attribute = _CAPTION_ATTRIBUTE.search(match.group(2))
+        if attribute is not None:
+            caption = next(g for g in attribute.groups() if g is not None)
+        else:
+            image = _CAPTIONED_IMAGE.search(content)
+            caption = ""
+            if image is not None:
+                content, caption = image.group(1), image.group(2).strip()
+        if not caption.strip():
+            return content
+        return f"<figure>{content}<figcaption>{caption}</figcaption></figure>"
+
+    return _CAPTION_SHORTCODE.sub(figure, html)
 
 
 def shortcode_pattern(html: str) -> re.Pattern[str] | None:
@@ -41,14 +71,6 @@ def shortcode_pattern(html: str) -> re.Pattern[str] | None:
         return None
     alternation = "|".join(sorted(re.escape(n) for n in names))
     return re.compile(rf"\[/?(?:{alternation})(?:\s[^\]]*)?/?\]", re.IGNORECASE)
-
-
-def autop(text: str) -> str:
-    """A small `wpautop`: classic-editor raw content keeps paragraphs as blank lines, not tags."""
-    if _BLOCKISH.search(text):
-        return text
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return "".join("<p>" + p.replace("\n", "<br />\n") + "</p>\n" for p in paragraphs)
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
