@@ -49,3 +49,37 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch):
     with contextlib.redirect_stdout(out):
         exec(compile(snippet, "README.md", "exec"), {})
     assert out.getvalue().startswith("Why Did North Korea Withdraw From The Npt\n\nNorth Korea’s withdrawal")
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^#+ {re.escape(title)}\n(.*?)(?=^#{{2,6}} )", README, re.S | re.M)
+    assert match, f"no section {title!r} in README.md"
+    return match.group(1)
+
+
+def test_every_json_option_has_its_shape_in_the_readme():
+    shapes = _section("`--json` shapes")
+    for name, command in sorted(cli.commands.items()):
+        if "--json" in _long_options(command):
+            assert re.search(rf"^- `{name}\b[^`]*--json", shapes, re.M), f"{name} --json has no shape in README.md"
+
+
+def test_global_options_short_forms_and_placement_are_in_the_readme():
+    for option in ("-v", "-vv", "-q", "--quiet", "--verbose", "--debug", "--archive"):
+        assert re.search(rf"`{re.escape(option)}\b", README), option
+    assert "**Global options go before or after the command**" in README
+
+
+def test_completion_is_shown_for_bash_zsh_and_fish():
+    completion = _section("Shell completion")
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_WPARCHIVE_COMPLETE={shell}_source wparchive" in completion, shell
+
+
+def test_ref_forms_and_the_pager_are_in_the_readme():
+    refs = _section("REF: naming an archived post as you would type it")
+    for form in ("127.0.0.1:8088/posts/10", "김민수의-첫-번째-글", "http://localhost:8088/", "`7660`", "`example.com`"):
+        assert form in refs, form
+    show = _section("`wparchive show REF[@V] [--format text|markdown|json|meta] [--no-pager]`")
+    for word in ("$PAGER", "LESS=FRX", "--no-pager", "pipe"):
+        assert word in show, word

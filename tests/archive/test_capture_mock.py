@@ -1016,7 +1016,8 @@ def test_show_versions(two_versions, spec, version):
     archive, edited = two_versions
     result = cmd(archive, "show", KEY + spec, "--format", "json")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout_bytes == (POST_BODY if version == 1 else edited)
+    # The response exactly as received, then a newline so that the shell prompt starts on its own line.
+    assert result.stdout_bytes == (POST_BODY if version == 1 else edited) + b"\n"
 
 
 def test_show_formats(two_versions):
@@ -1025,11 +1026,12 @@ def test_show_formats(two_versions):
     for fmt, name in (("text", "post.txt"), ("markdown", "post.md"), ("json", "response.json"),
                       ("meta", "snapshot.json")):
         result = cmd(archive, "show", f"{KEY}@1", "--format", fmt)
-        assert (result.exit_code, result.stderr, result.stdout_bytes) == (0, "", (snap / name).read_bytes())
+        stored = (snap / name).read_bytes()
+        assert (result.exit_code, result.stderr, result.stdout_bytes) == (0, "", stored.rstrip(b"\n") + b"\n")
     assert cmd(archive, "show", f"{KEY}@1").stdout == "Hello – archive\n\nFirst paragraph.\n\nInside a group – kept.\n"
     assert cmd(archive, "show", KEY).stdout == "Hello – archive\n\nRewritten.\n"
     assert cmd(archive, "show", f"{PERMALINK}@1", "--format", "meta").stdout.startswith('{\n  "schema": 1,')
-    assert cmd(archive, "show", str(snap), "--format", "json").stdout_bytes == POST_BODY
+    assert cmd(archive, "show", str(snap), "--format", "json").stdout_bytes == POST_BODY + b"\n"
 
 
 def test_ls(two_versions, web, tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -20,7 +19,7 @@ from click.testing import CliRunner
 
 from wparchive.archive.store import Archive, PostKey
 from wparchive.cli import cli
-from wparchive.cli import diff as cli_module
+from wparchive.cli import output as cli_output
 from wparchive.model import Post, Source
 
 SITE = "https://example.com"
@@ -731,21 +730,11 @@ COLOURED = "".join([
 ])
 
 
-class _TtySys:
-    """`sys` as wparchive.cli sees it, but with a stdout that says it is a terminal."""
-
-    class stdout:  # noqa: N801 - stands in for sys.stdout
-        @staticmethod
-        def isatty() -> bool:
-            return True
-
-    def __getattr__(self, name):
-        return getattr(sys, name)
-
-
 @pytest.fixture
 def tty(monkeypatch):
-    monkeypatch.setattr(cli_module, "sys", _TtySys())
+    # stdout as wparchive.cli sees it says it is a terminal, of a kind that shows colour.
+    monkeypatch.setattr(cli_output, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("TERM", "xterm-256color")
 
 
 def test_color_always_emits_ansi_codes(three):
@@ -781,6 +770,12 @@ def test_color_auto_is_off_when_stdout_is_not_a_terminal(three):
 def test_color_auto_is_on_for_a_terminal(three, tty):
     root, _ = three
     check(run(KEY, archive=root, color=True), 1, COLOURED)
+
+
+def test_term_dumb_turns_auto_off_even_on_a_terminal(three, tty):
+    root, _ = three
+    check(run(KEY, archive=root, color=True, env={"TERM": "dumb"}), 1, V2_V3)
+    check(run(KEY, "--color", "always", archive=root, color=True, env={"TERM": "dumb"}), 1, COLOURED)
 
 
 @pytest.mark.parametrize("value", ["1", "yes"])
@@ -871,14 +866,11 @@ def test_ref_at_1_alone_has_nothing_before_it(three):
     error(run(f"{KEY}@1", archive=root), f"{KEY}@1 is the first version; there is nothing before it")
 
 
-def test_dump_file_holding_two_posts(tmp_path):
-    two = tmp_path / "two.json"
+def test_dump_file_holding_two_posts_against_an_archived_post(three):
+    root, _ = three
+    two = root.parent / "two.json"
     two.write_text(json.dumps([V1, dict(V2, id=8)]))
-    one, _ = dumps(tmp_path, V1, V2)
-    error(run(two, one, archive=tmp_path / "unused"),
-          f"{two} holds 2 posts; diff compares one post with one post")
-    error(run(one, two, archive=tmp_path / "unused"),
-          f"{two} holds 2 posts; diff compares one post with one post")
+    error(run(two, KEY, archive=root), f"{two} holds 2 posts; diff compares one post with one post")
 
 
 def test_dump_file_that_is_not_json(tmp_path):
@@ -914,7 +906,7 @@ def test_live_with_b(three):
 
 def test_no_arguments(three):
     root, _ = three
-    error(run(archive=root), "Missing argument 'A'. (see 'wparchive diff --help')")
+    error(run(archive=root), "Missing argument 'A' (see 'wparchive diff --help')")
 
 
 def test_three_arguments(three):
@@ -1034,6 +1026,13 @@ def test_live_save_identical(tmp_path, web):
     web.get(REST, json=V1)
     check(run(KEY, "--live", "--save", "--retries", "0", archive=root), 0, "", f"unchanged {KEY}\n")
     assert len(Archive(root).versions(POST_KEY)) == 1
+
+
+def test_live_save_quiet_prints_nothing_but_still_saves(tmp_path, web):
+    root = live_archive(tmp_path)
+    web.get(REST, json=V2)
+    check(run(KEY, "--live", "--save", "--quiet", "--retries", "0", archive=root), 1, "", "")
+    assert len(Archive(root).versions(POST_KEY)) == 2
 
 
 def test_live_http_500(tmp_path, web):

@@ -167,7 +167,7 @@ def test_render_markdown_front_matter():
     })
     assert render_markdown(post, source="dump.json") == (
         '---\nid: 7\ntype: "post"\nslug: "hi"\ntitle: "Hi \u201cthere\u201d"\nlink: "https://ex.com/hi/"\n'
-        'status: "publish"\ndate_gmt: "2024-01-02T03:04:05"\nmodified_gmt: "2024-01-03T03:04:05"\n'
+        'status: "publish"\nprotected: false\ndate_gmt: "2024-01-02T03:04:05"\nmodified_gmt: "2024-01-03T03:04:05"\n'
         'author: "Ann"\ncategories: ["News"]\ntags: []\nsource: "dump.json"\n---\n\nBody\n'
     )
 

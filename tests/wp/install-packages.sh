@@ -16,6 +16,8 @@ PACKAGES=(
     wordpress-theme-twentytwentythree
     mariadb-server mariadb-client
     php-cli php-mysql php-xml php-mbstring php-curl php-gd
+    # `show` pages through less on a terminal, as git does; tests/cli/test_output.py runs the real one.
+    less
 )
 
 # dpkg's own status is the cheapest reliable check ("install ok installed").

@@ -14,6 +14,7 @@ from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import atomic_write
 from wparchive.model import Source
 from wparchive.sources.discover import Fetched, Locator
+from wparchive.sources.dump import expand_sources
 from wparchive.sources.inputs import iter_input
 from wparchive.sources.wxr import MediaItem, WxrPost, rest_base_of
 
@@ -38,9 +39,22 @@ class TargetResult:
             return f"refused {self.error}"
         return f"failed {self.target}: {self.error}"
 
+    def to_json(self) -> dict[str, object]:
+        """One target's outcome as `archive --json` prints it (README: "--json shapes")."""
+        snapshot = self.result.snapshot if self.result is not None else None
+        status = self.result.status if self.result is not None else "refused" if self.refused else "failed"
+        return {"target": self.target, "status": status,
+                "ref": snapshot.key.ref if snapshot is not None else None,
+                "version": snapshot.version if snapshot is not None else None,
+                "id": snapshot.name if snapshot is not None else None,
+                "rendering": bool(self.result is not None and self.result.rendering),
+                "error": str(self.error) if self.error is not None else None}
+
 
 def is_dump_path(target: str) -> bool:
-    return target == "-" or (not target.startswith(("http://", "https://")) and Path(target).is_file())
+    """A saved dump: `-`, a file, or a folder of them (read as `convert` reads it)."""
+    return target == "-" or (not target.startswith(("http://", "https://")) and
+                             (Path(target).is_file() or Path(target).is_dir()))
 
 
 def capture_fetched(archive: Archive, fetched: Fetched, target: str, *, skip_rendering: bool = False
@@ -112,7 +126,11 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
     for target in targets:
         try:
             if is_dump_path(target):
-                yield from import_dump(archive, target, comments)
+                for name in expand_sources([target]):  # a folder: every dump or export below it
+                    try:
+                        yield from import_dump(archive, name, comments)
+                    except WparchiveError as exc:  # one bad file in a folder: the others still import
+                        yield TargetResult(name, error=exc)
                 continue
             if locator is None:
                 raise WparchiveError(f"{target} needs the network, which this run has not set up")

@@ -22,7 +22,7 @@ class LogEntry:
     @property
     def line(self) -> str:
         source = self.meta.get("source") or {}
-        where = source.get("path") if source.get("kind") == "file" else source.get("url")
+        where = source.get("url") or source.get("path")  # a file or an export has a path, the rest a URL
         return (f"@{self.snapshot.version}\t{self.meta.get('captured_at', '')}\t{source.get('kind', '')}:"
                 f"{where or ''}\t{self.snapshot.id}\t{self.changed}")
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import errno
-import logging
+import os
 import sys
 from typing import Any
 
 import click
 
 from wparchive import __version__
-from wparchive.cli.options import fail
+from wparchive.cli.options import common_options, fail, group_archive_option
 from wparchive.errors import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     WparchiveError,
 )
-from wparchive.sources.rest import REDACT
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -28,12 +27,18 @@ class _Group(click.Group):
              standalone_mode: bool = True, **extra: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv
+        if not argv and "_WPARCHIVE_COMPLETE" not in os.environ:
+            # Bare `wparchive`, as bare `git`: the help, and success.
+            with self.make_context(prog_name or "wparchive", ["--help"], resilient_parsing=True) as ctx:
+                click.echo(self.get_help(ctx))
+            if standalone_mode:
+                sys.exit(0)
+            return 0
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) else 0
         except click.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "wparchive"
-            fail(f"{exc.format_message()} (see '{where} --help')")
+            fail(f"{_usage_message(exc)} (see '{self._help_path(exc, argv)} --help')")
             code = EXIT_USAGE
         except click.ClickException as exc:
             fail(exc.format_message())
@@ -64,12 +69,24 @@ class _Group(click.Group):
             sys.exit(code)
         return code
 
+    def _help_path(self, exc: click.UsageError, argv: list[str]) -> str:
+        """The help that explains the mistake: the subcommand's when one was named."""
+        if exc.ctx is not None and exc.ctx.command is not self:
+            return exc.ctx.command_path
+        name = next((arg for arg in argv if arg in self.commands), None)
+        return f"wparchive {name}" if name else "wparchive"
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    # click says "Option '--color' requires an argument."; one error line reads better without the stop.
+    return exc.format_message().rstrip(".")
+
 
 @click.group(cls=_Group, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="wparchive")
-@click.option("-v", "--verbose", count=True, help="More detail on stderr (repeat for more).")
-@click.option("--debug", is_flag=True, help="Show tracebacks and HTTP debugging on stderr.")
-def cli(verbose: int, debug: bool) -> None:
+@common_options
+@group_archive_option
+def cli() -> None:
     """Archive WordPress posts as immutable, versioned snapshots; convert saved REST dumps to
     clean text; show what changed between captures.
 
@@ -77,10 +94,7 @@ def cli(verbose: int, debug: bool) -> None:
     Example:
         wparchive convert fixtures/000_c02e2c25f0edbb6d.txt
         wparchive archive https://example.com/2024/05/some-post/
+
+    Global options (-v, -q, --debug, --archive) go before or after the command:
+    `wparchive -v archive URL` and `wparchive archive URL -v` are the same.
     """
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
-    for handler in logging.getLogger().handlers:  # whatever logs, a post password never reaches stderr
-        handler.addFilter(REDACT)
-    # urllib3 reports each retry as a warning; that is detail, shown with -v.
-    logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)

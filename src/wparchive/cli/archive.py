@@ -21,13 +21,16 @@ from wparchive.cli.many import archive_sites
 from wparchive.cli.media import MediaRun, media_options, parse_size
 from wparchive.cli.options import (
     archive_option,
+    common_options,
     fail,
+    is_quiet,
     make_client,
     network_options,
     redact_userinfo,
     strip_userinfo,
     warn,
 )
+from wparchive.cli.output import print_json
 from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE, InputError, WparchiveError
 from wparchive.sources.discover import Locator
 from wparchive.sources.passwords import PostPasswords
@@ -57,9 +60,7 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @network_options
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
-@click.option("--quiet", "-q", is_flag=True,
-              help="No progress bar; of the per-post lines only failed, gone, hidden and trashed; the summary.")
-@click.option("--json", "as_json", is_flag=True, help="With --all: print the summary as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results (with --all: the summary) as JSON.")
 @click.option("--post-passwords", "passwords_file", type=click.Path(dir_okay=False, path_type=Path),
               help="File of `ID-or-URL PASSWORD` lines for password-protected posts (mode 600; never stored).")
 @click.option("--log-format/--no-log-format", default=None,
@@ -71,19 +72,20 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
               help="With --sites: how many sites at once (each keeps one request at a time).")
 @click.option("--scheduler", metavar="ADDRESS",
               help="With --sites: run one task per site on this Dask scheduler (needs wparchive[dask]).")
+@common_options
 def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, type_: str | None, all_: bool,
                 since: str | None, full: bool, revisions: bool, autosaves: bool, comments: bool, media: bool,
                 media_hosts: tuple[str, ...], media_max_size: str, skip_rendering: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float, lock_timeout: float,
-                quiet: bool, as_json: bool, passwords_file: Path | None, log_format: bool | None,
+                as_json: bool, passwords_file: Path | None, log_format: bool | None,
                 sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
     (https://site/wp-json/wp/v2/posts/ID), a bare ID or slug with --site, or a saved dump file
-    (imported, its source recorded as that file). Prints one line per post: `new REF@ID` (ID is
-    the version's stable id: cite it), `unchanged REF`, `rendering REF: not stored` or
-    `failed TARGET: why`.
+    (imported, its source recorded as that file), or a folder of them. Prints one line per post:
+    `new REF@ID` (ID is the version's stable id: cite it), `unchanged REF`, `rendering REF: not
+    stored` or `failed TARGET: why`.
 
     With --site URL --all, the whole site: listed 100 posts a page, incremental after the first
     run (only posts modified since), resumable after an interruption; posts that vanished are
@@ -96,10 +98,12 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
         WPARCHIVE_APP_PASSWORD=... wparchive archive --user editor https://example.com/?p=12
         wparchive archive --site https://example.com --all --type all
         wparchive archive fixtures/000_c02e2c25f0edbb6d.txt
+        wparchive archive saved-dumps/ --json
         wparchive archive --comments example.WordPress.2024-05-01.xml
         wparchive archive --site https://example.com --all --comments
         wparchive archive --media --media-host cdn.example.com https://example.com/2024/05/some-post/
     """
+    quiet = is_quiet()
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
     if timeout <= 0:
@@ -158,17 +162,19 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
             if locator is None:
                 raise click.UsageError("--media fetches files from the site; it goes with URLs or --site, "
                                        "not with saved files alone")
-            keeper = MediaRun(archive, locator.client, site or "", media_hosts, max_size, quiet)
+            keeper = MediaRun(archive, locator.client, site or "", media_hosts, max_size, quiet or as_json)
         return _archive_targets(archive, locator, targets, site, type_, revisions, autosaves, quiet, comments,
-                                keeper, skip_rendering)
+                                keeper, skip_rendering, as_json)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[str, ...], site: str | None,
                      type_: str | None, revisions: bool, autosaves: bool, quiet: bool, comments: bool = False,
-                     keeper: MediaRun | None = None, skip_rendering: bool = False) -> int:
+                     keeper: MediaRun | None = None, skip_rendering: bool = False, as_json: bool = False) -> int:
     results = []
+    # One target that is one post fails with its error line alone; several (or a folder) list each.
+    single = len(targets) == 1 and not Path(targets[0]).is_dir()
     # Each capture holds its site's lock (Archive.capture), so other sites' writers are not held up.
     for item in capture_targets(archive, locator, targets, site=site, type_=type_, revisions=revisions,
                                 autosaves=autosaves, comments=comments, skip_rendering=skip_rendering):
@@ -176,12 +182,19 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
             warn(item.warning)
             continue
         results.append(item)
-        if (item.error is None or len(targets) > 1 or len(results) > 1 or item.refused) and not quiet:
+        if (item.error is None or not single or len(results) > 1 or item.refused) and not quiet and not as_json:
             click.echo(item.line)
         if keeper is not None and item.result is not None and item.fetched is not None:
             keeper.site = item.fetched.site
             keeper.keep(item.result.snapshot, item.fetched.api)
     failed = [r for r in results if r.error is not None]
+    if as_json:
+        print_json({"results": [r.to_json() for r in results],
+                    **{status: sum(1 for r in results if r.to_json()["status"] == status)
+                       for status in ("new", "unchanged", "skipped", "refused", "failed")}})
+        if len(results) == 1 and failed:
+            fail(str(failed[0].error))
+            return failed[0].error.exit_code  # type: ignore[union-attr]
     if not failed:
         return EXIT_PARTIAL if keeper is not None and keeper.failures else 0
     if len(results) == 1:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from wparchive.cli.options import fail, warn
+from wparchive.cli.options import common_options, fail, group_archive_option, warn
 from wparchive.errors import (
     EXIT_PARTIAL,
     EXIT_USAGE,
@@ -24,7 +25,12 @@ from wparchive.render.convert import FORMATS, ConvertRun, OutputFiles, OutputStr
               help="Convert this many files at once (worker processes); the output is the same.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Convert one file per task on this Dask scheduler (workers must see the files).")
-def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jobs: int, scheduler: str | None) -> int:
+@click.option("--jsonl", is_flag=True, help="JSON Lines: one compact JSON object per post and line (implies "
+              "--format json).")
+@group_archive_option  # accepted like every global option; convert never touches the archive
+@common_options
+def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jobs: int, scheduler: str | None,
+                jsonl: bool) -> int:
     """Convert saved REST API dumps or WordPress export files to clean text, Markdown or JSON.
     Never touches the archive.
 
@@ -41,7 +47,15 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jobs: i
         wparchive convert --format json example.WordPress.2024-05-01.xml
         curl -s https://example.com/wp-json/wp/v2/posts/1 | wparchive convert -
         wparchive convert --jobs 4 --format markdown -o out/ dumps/
+        wparchive convert --jsonl saved-posts.json | jq -r .title
     """
+    if jsonl:
+        if fmt not in ("text", "json") and click.get_current_context().get_parameter_source("fmt") != \
+                click.core.ParameterSource.DEFAULT:
+            raise click.UsageError(f"--jsonl prints JSON; it does not go with --format {fmt}")
+        if output is not None:
+            raise click.UsageError("--jsonl prints to standard output; without -o, or use --format json -o DIR")
+        fmt = "json"
     run = ConvertRun()
     files = OutputFiles(fmt, output) if output is not None else None
     stream = OutputStream(fmt, lambda text: click.echo(text, nl=False))
@@ -49,6 +63,8 @@ def convert_cmd(sources: tuple[str, ...], fmt: str, output: Path | None, jobs: i
         if kind == "output":
             if files is not None:
                 click.echo(str(files.add(*value)))
+            elif jsonl:  # streamed too: one line per post as it is read
+                click.echo(json.dumps(json.loads(value[1]), ensure_ascii=False, separators=(",", ":")))
             else:
                 stream.add(value[1])
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -9,21 +11,117 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import click
 
 from wparchive.errors import InputError
-from wparchive.sources.rest import Client, Credentials, find_password
+from wparchive.sources.rest import REDACT, Client, Credentials, find_password
+
+DEFAULT_ARCHIVE = "archive"
+_GLOBALS = "wparchive.globals"
 
 
 def warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    if not is_quiet():  # -q: errors only
+        click.echo(f"warning: {message}", err=True)
 
 
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
 
 
+# Global options (-v, --debug, -q, --archive) are accepted before the command (`wparchive -v log REF`)
+# and after it (`wparchive log -v REF`), as people type them. Both places feed one shared state in
+# click's ctx.meta, which every context of one invocation shares.
+
+
+def global_state() -> dict[str, Any]:
+    ctx = click.get_current_context(silent=True)
+    meta: dict[str, Any] = ctx.meta if ctx is not None else {}
+    return meta.setdefault(_GLOBALS, {"verbose": 0, "debug": False, "quiet": False, "archive": None})
+
+
+def is_quiet() -> bool:
+    return bool(global_state()["quiet"])
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as `warning: ...`/`info: ...` lines on the stderr of the moment (CliRunner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+        except Exception:  # a log line must never break a run
+            self.handleError(record)
+
+
+def configure_logging() -> None:
+    """-v: each request; -vv: also each response's status and time; --debug: everything, urllib3 too."""
+    state = global_state()
+    verbose, debug = state["verbose"], state["debug"]
+    level = logging.DEBUG if debug or verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    if state["quiet"] and not (debug or verbose):  # -q: no warning lines, from logging either
+        level = logging.ERROR
+    root = logging.getLogger()
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler()
+        handler.addFilter(REDACT)  # whatever logs, a post password never reaches stderr
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    logging.getLogger("wparchive").setLevel(level)
+    # urllib3 reports each retry as a warning; that is detail, shown with -v.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if debug else logging.INFO if verbose else logging.ERROR)
+
+
+def _add_verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value:
+        global_state()["verbose"] += value
+    configure_logging()
+
+
+def _set_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        global_state()[param.name or ""] = True
+    configure_logging()
+
+
+def _set_archive(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    state = global_state()
+    if value is not None:
+        state["archive"] = value
+    return state["archive"] or Path(os.environ.get("WPARCHIVE_ARCHIVE") or DEFAULT_ARCHIVE)
+
+
+_ARCHIVE_HELP = "Archive folder (default: WPARCHIVE_ARCHIVE, else ./archive)."
+
+
+def common_options(f: Any) -> Any:
+    """-v, --debug and -q, for the group and every command."""
+    options = [
+        click.option("-v", "--verbose", count=True, expose_value=False, callback=_add_verbose,
+                     help="More detail on stderr: -v each request, -vv also each status and time."),
+        click.option("--debug", is_flag=True, expose_value=False, callback=_set_flag,
+                     help="Show tracebacks and HTTP debugging on stderr."),
+        click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_flag,
+                     help="Print less: no warnings; archive prints only its summary, verify only problems, "
+                     "diff nothing (the exit code answers)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def group_archive_option(f: Any) -> Any:
+    return click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+                        expose_value=False, callback=_set_archive, help=_ARCHIVE_HELP,
+                        shell_complete=_complete_dirs)(f)
+
+
 def archive_option(f: Any) -> Any:
-    return click.option("--archive", "archive_dir", envvar="WPARCHIVE_ARCHIVE", default="archive",
-                        show_default=True, type=click.Path(file_okay=False, path_type=Path),
-                        help="Archive folder (or set WPARCHIVE_ARCHIVE).")(f)
+    return click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+                        callback=_set_archive, help=_ARCHIVE_HELP, shell_complete=_complete_dirs)(f)
+
+
+def _complete_dirs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="dir")]
 
 
 def network_options(f: Any) -> Any:

@@ -132,6 +132,8 @@ def _convert_one(name: str, fmt: str, run: ConvertRun) -> Iterator[tuple[str, An
                 yield "error", event.refused
             elif event.post is not None:
                 run.converted += 1
+                if event.post.post.protected and not event.post.post.content_html.strip():
+                    yield "warning", protected_warning(name, event.post)
                 yield "output", (event.post, render_as(event.post, fmt))
         run.failed += refused
     except InputError as exc:
@@ -141,6 +143,14 @@ def _convert_one(name: str, fmt: str, run: ConvertRun) -> Iterator[tuple[str, An
         run.failed += 1
         yield "error", (f"{name}: could not be converted ({type(exc).__name__}: {exc}); "
                         "please report this with the file")
+
+
+def protected_warning(name: str, item: DumpPost | WxrPost) -> str:
+    """WordPress sends a protected post's body only with its password: an empty body in a dump is not
+    the post's text, and must not be taken for it."""
+    what = f"post {item.post.id}" if item.post.id is not None else "a post"
+    return (f"{name}: {what} is password-protected and its body is empty in this dump; fetch it with "
+            "'wparchive archive --post-password'")
 
 
 def convert(sources: Iterable[str], fmt: str, *, jobs: int = 1, scheduler: str | None = None) -> ConvertRun:

@@ -85,6 +85,7 @@ def render_markdown(post: Post, source: str | None = None) -> str:
         "title": meta["title"],
         "link": meta["link"],
         "status": meta["status"],
+        "protected": meta["protected"],
         "date_gmt": meta["date_gmt"],
         "modified_gmt": meta["modified_gmt"],
         "author": meta["author"],

@@ -20,7 +20,7 @@ from lxml import etree
 
 from wparchive.model import clean_str
 from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, collapse
-from wparchive.render.markdown import escape_inline, escape_line_start, md_url
+from wparchive.render.markdown import escape_inline, escape_line_start, escape_table_code, md_url
 from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
 from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
 
@@ -110,6 +110,8 @@ class _Walker(BlockWriter):
             value = self.shortcodes.sub("", value)
         if self.md and not self.code:
             value = escape_inline(value, self.cell > 0, self.links > 0)
+        elif self.md and self.cell:
+            value = escape_table_code(value)
         self.inline.append(value)
 
     # -- links, emphasis, code --------------------------------------------------------------
@@ -174,6 +176,9 @@ class _Walker(BlockWriter):
                 self._start_inline(el, tag)
             return
         if self.cell:
+            if tag == "br" and self.md:  # kept as <br>, which GFM cells allow
+                self.inline.append(BR)
+                return
             if tag in CELL_BREAKS or tag == "li":
                 if tag == "li":
                     self.inline.append(CELL_ITEM)
@@ -303,7 +308,7 @@ class _Walker(BlockWriter):
             if tag in ("td", "th") and not self.nested_tables:
                 table = self.table()
                 if table is not None and table.row is not None:
-                    table.row.append(cell_text("".join(self.inline).replace(BR, " "), collapse))
+                    table.row.append(self._cell("".join(self.inline)))
                 self.inline = []
                 self.wraps = []
                 self.cell = 0
@@ -350,6 +355,13 @@ class _Walker(BlockWriter):
             self._end_inline(el, tag)
 
     # -- media ------------------------------------------------------------------------------
+    def _cell(self, raw: str) -> str:
+        """A table cell's one line; in Markdown a `<br>` stays `<br>` (GFM cells allow it), in text a space."""
+        if not self.md:
+            return cell_text(raw.replace(BR, " "), collapse)
+        cell = "<br>".join(cell_text(part, collapse) for part in raw.split(BR))
+        return cell.removeprefix("<br>").removesuffix("<br>").strip()
+
     def _image(self, el: etree._Element) -> None:
         alt = collapse(clean_str(el.get("alt") or ""))
         src = el.get("src") or ""

@@ -8,8 +8,8 @@ import re
 # A line start Markdown would read as a heading, quote, list item, setext underline or thematic break.
 _MD_LINE_START = re.compile(
     r"^(?:(#{1,6})(?=\s|$)|([>+])|(-+|=+)\s*$|([-*])(?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
-_MD_INLINE = re.compile(r"[`*_\]<&\\|]")
-_MD_INLINE_LINK = re.compile(r"[`*_\[\]<&\\|]")
+_MD_INLINE = re.compile(r"[`*_\]<&\\|~]")
+_MD_INLINE_LINK = re.compile(r"[`*_\[\]<&\\|~]")
 _MD_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
@@ -28,6 +28,8 @@ def escape_inline(text: str, in_table: bool, in_link: bool = False) -> str:
             out.append("\\`")
         elif ch == "*" and not (prev.isspace() and nxt.isspace()):
             out.append("\\*")
+        elif ch == "~" and not (prev.isspace() and nxt.isspace()):  # GFM strikethrough: ~x~ and ~~x~~
+            out.append("\\~")
         elif ch == "_" and not (prev.isalnum() and nxt.isalnum()):
             out.append("\\_")
         elif ch == "]" and (in_link or nxt in "([:"):
@@ -61,3 +63,9 @@ def md_url(url: str) -> str:
     if any(c in url for c in " ()<>"):
         return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
     return url
+
+
+def escape_table_code(text: str) -> str:
+    """Code inside a table cell: GFM splits cells at every unescaped `|`, even in a code span, and
+    reads `\\|` there as `|`."""
+    return text.replace("|", "\\|")

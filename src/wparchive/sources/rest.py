@@ -181,8 +181,13 @@ class Client:
         host = urlsplit(url).netloc
         self.requests += 1
         log.info("GET %s", redact_url(with_params(url, params or {})))
+        started = time.monotonic()
         try:
-            return self.session.get(url, params=params, timeout=self.timeout, headers={"Accept": accept})
+            response = self.session.get(url, params=params, timeout=self.timeout, headers={"Accept": accept})
+            if log.isEnabledFor(logging.DEBUG):  # -vv: each answer's status and time: a slow server shows
+                log.debug("%s %s in %.0f ms (%d bytes)", response.status_code, redact_url(response.url),
+                          (time.monotonic() - started) * 1000, len(response.content))
+            return response
         except requests.exceptions.SSLError as exc:
             raise RemoteError(f"TLS failed with {host}: {_short(exc)}; check the certificate or the URL") from None
         except requests.exceptions.ConnectTimeout:
