@@ -286,8 +286,8 @@ def test_protected_post_without_its_password_is_stored_as_withheld(tmp_path):
     assert (snap.path / "post.txt").read_text() == (
         "Locked\n\n[password-protected: WordPress sent no content without the post's password]\n")
     front = (snap.path / "post.md").read_text()
-    assert front.endswith('tags: []\nprotected: true\ncontent_withheld: true\nsource: "https://Example.COM:8080/hi/"\n'
-                          "---\n")
+    assert '\nstatus: "publish"\nprotected: true\n' in front
+    assert front.endswith('tags: []\ncontent_withheld: true\nsource: "https://Example.COM:8080/hi/"\n---\n')
     meta = json.loads((snap.path / "snapshot.json").read_text())
     assert (meta["protected"], meta["content_withheld"]) == (True, True)
     # With the password, the content is a new version; the flag is gone from it.
