@@ -119,6 +119,7 @@ class Listing:
         self.complete = False
         self.fallback = False
         self.saved = False  # progress was written to the state file during this listing
+        self._written_at_save = 0  # posts written (not unchanged) when progress was last saved
         self.primary = state_path is not None
 
     def params(self) -> dict[str, Any]:
@@ -193,7 +194,9 @@ class Listing:
                         and not isinstance(post_id, bool) and post_id > 0:
                     self.done_upto = max(self.done_upto or 0, post_id)
                     captured += 1
-                    if captured % SAVE_EVERY == 0:
+                    # Only when something was written since: re-listing unchanged posts (an immediate
+                    # re-run whose cut-off second holds many posts) leaves the archive untouched.
+                    if captured % SAVE_EVERY == 0 and self._wrote_since_save():
                         self._save_progress(self.page)
             pages = response.headers.get("X-WP-TotalPages", "")
             if not values or (pages.isdigit() and self.page >= int(pages)) or (until_known is not None
@@ -221,6 +224,14 @@ class Listing:
         cutoff = self.cutoff
         assert cutoff is not None
         return sum(1 for v, _ in values if isinstance(v, dict) and (gmt(v.get("modified_gmt")) or cutoff) < cutoff)
+
+    def _wrote_since_save(self) -> bool:
+        summary = self.owner.summary
+        written = summary.done - summary.unchanged
+        if written == self._written_at_save:
+            return False
+        self._written_at_save = written
+        return True
 
     def _save_progress(self, page: int) -> None:
         run: dict[str, Any] = {"cutoff": iso(self.cutoff) if self.cutoff else None, "page": page}
