@@ -60,6 +60,12 @@ class FakeWordPress:
     extra_types: dict[str, dict[str, Any]] = field(default_factory=dict)  # more entries of /wp/v2/types
     bom: bool = False  # a plugin file saved with a UTF-8 byte-order mark: every JSON body starts with one
     now: datetime | None = None  # the server's clock (None: the real one)
+    # Awkward content of real sites: password-protected posts (content withheld without ?password=),
+    # and posts saved before the site's time zone (UTC-5) was set, whose local modified time equals
+    # their GMT time: WordPress compares modified_after with the local time, so they come back from
+    # cut-offs up to five hours after their modified_gmt.
+    protected: set[int] = field(default_factory=set)
+    local_equals_gmt: set[int] = field(default_factory=set)
 
     def modified(self, post_id: int) -> datetime:
         if post_id in self.touched:
@@ -74,14 +80,16 @@ class FakeWordPress:
         slug = f"page-{post_id - PAGE_ID_BASE}" if is_page else f"post-{post_id}"
         date = BASE_TIME + timedelta(minutes=post_id % PAGE_ID_BASE)
         modified = self.modified(post_id)
-        protected = post_id in self.passwords
-        # An editor asking with context=edit sees the content without the password, as in WordPress.
-        hidden = protected and password != self.passwords[post_id] and not edit_context
+        protected = post_id in self.passwords or post_id in self.protected
+        # An editor asking with context=edit sees the content without the password, as in WordPress;
+        # a post of `protected` (no password known here) is never shown to anyone else.
+        hidden = protected and not edit_context and (password != self.passwords[post_id] if post_id in self.passwords
+                                                     else True)
         tag_ids = list(range(1001, 1001 + self.tags.get(post_id, 0)))
         data = {
             "id": post_id, "date": _iso(date + self.utc_offset), "date_gmt": _iso(date),
             "guid": {"rendered": f"{self.url}/?p={post_id}"},
-            "modified": _iso(modified + self.utc_offset), "modified_gmt": _iso(modified),
+            "modified": _iso(self.local_modified(post_id)), "modified_gmt": _iso(modified),
             "slug": slug, "status": self.statuses.get(post_id, "publish"), "type": "page" if is_page else "post",
             "link": f"{self.url}/{slug}/" if is_page else f"{self.url}/2024/01/{slug}/",
             "title": {"rendered": f"{'Protected: ' if protected else ''}{'Page' if is_page else 'Post'} {post_id}"},
@@ -104,6 +112,13 @@ class FakeWordPress:
             if protected:
                 data["password"] = self.passwords[post_id]
         return data
+
+    def local_modified(self, post_id: int) -> datetime:
+        """The local `post_modified`: the GMT time shifted to the site's zone, except for a post saved
+        before the zone was set (`local_equals_gmt`), whose local time is its GMT time."""
+        if post_id in self.local_equals_gmt:
+            return self.modified(post_id)
+        return self.modified(post_id) + self.utc_offset
 
     def ids(self, statuses: tuple[str, ...] = ("publish",)) -> list[int]:
         return [i for i in range(1, self.n + 1)
@@ -148,6 +163,10 @@ class FakeWordPress:
                      "attachment": {"slug": "attachment", "rest_base": "media", "viewable": True},
                      "wp_block": {"slug": "wp_block", "rest_base": "blocks", "viewable": False}}
             return _json(200, dict(types, **self.extra_types), link)
+        if route.rstrip("/") == "/wp/v2/users/me":
+            if authorised:
+                return _json(200, {"id": 1, "name": "editor", "slug": "editor"}, link)
+            return _error(401, "rest_not_logged_in", "You are not currently logged in.", link)
         base = route.strip("/").split("/")
         if base[:2] != ["wp", "v2"] or len(base) < 3:
             return _no_route(link)
@@ -217,7 +236,7 @@ class FakeWordPress:
             cut = datetime.fromisoformat(after.replace("Z", "+00:00"))
             local_cut = (cut.astimezone(timezone(self.utc_offset)).replace(tzinfo=None) if cut.tzinfo
                          else cut)
-            ids = [i for i in ids if (self.modified(i) + self.utc_offset).replace(tzinfo=None) > local_cut]
+            ids = [i for i in ids if self.local_modified(i).replace(tzinfo=None) > local_cut]
         if query.get("orderby") == "modified":
             ids = sorted(ids, key=lambda i: (self.modified(i), i), reverse=query.get("order") == "desc")
         edit = query.get("context") == "edit"

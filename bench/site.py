@@ -9,9 +9,14 @@ serves only this benchmark: it listens on the loopback interface only, answers o
 runs is in progress and only a wparchive User-Agent (anything else gets 403 and is counted as
 foreign), and it is shut down before the benchmark exits.
 
-For each N in --sizes, in a fresh temporary archive folder, three runs of
+The site has the awkward content of real ones (unless --plain): 1% of the posts password-protected
+(archived as their public metadata, counted `protected`), and one recent post saved before the site's
+time zone was set, which WordPress lists after cut-offs later than its modified_gmt.
 
-    python -m wparchive archive --site http://127.0.0.1:PORT --all --quiet --archive DIR
+For each N in --sizes, anonymously and with credentials (`--user editor`), in a fresh temporary
+archive folder, three runs of
+
+    python -m wparchive archive --site http://127.0.0.1:PORT --all --quiet --archive DIR [--user editor]
 
 each in its own child process:
 
@@ -194,18 +199,21 @@ def child_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_once(server: FakeServer, n: int, name: str, archive: Path, work: Path) -> Run:
+def run_once(server: FakeServer, n: int, name: str, archive: Path, work: Path, user: bool = False) -> Run:
     side = work / f"rss-{n}-{name.replace(' ', '_').replace('%', 'pc')}.json"
     before = tree(archive)
     fake = server.fake
     first_request = len(fake.requests)
     served, served_bytes = server.served, server.served_bytes
     cmd = [sys.executable, "-c", CHILD, str(side), "archive", "--site", server.url, "--all", "--quiet",
-           "--archive", str(archive)]
+           "--archive", str(archive)] + (["--user", "editor"] if user else [])
+    env = child_env(work)
+    if user:
+        env["WPARCHIVE_APP_PASSWORD"] = "abcd efgh ijkl mnop"  # the fake accepts any
     server.open = True
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=work, env=child_env(work), capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=600)
     finally:
         wall = time.perf_counter() - start
         server.open = False
@@ -220,21 +228,26 @@ def run_once(server: FakeServer, n: int, name: str, archive: Path, work: Path) -
     summary = (proc.stderr.strip().splitlines() or [""])[-1]
     if proc.returncode:
         summary = f"exit {proc.returncode}: " + " | ".join(proc.stderr.strip().splitlines()[-3:])
-    return Run(n, name, server.served - served, listing, bytes_written, files_written,
+    return Run(n, ("user " if user else "") + name, server.served - served, listing, bytes_written, files_written,
                server.served_bytes - served_bytes, wall, rss.get("vmhwm") or rss.get("maxrss"), rss.get("maxrss"),
                proc.returncode, summary)
 
 
-def bench_size(server: FakeServer, n: int, edit_fraction: float, tmp: Path | None, keep: bool) -> list[Run]:
+def bench_size(server: FakeServer, n: int, edit_fraction: float, tmp: Path | None, keep: bool, user: bool,
+               awkward: bool) -> list[Run]:
     work = Path(tempfile.mkdtemp(prefix=f"wparchive-bench-site-{n}-", dir=tmp))
     archive = work / "archive"
     fake = server.reset(n)
+    if awkward:
+        with server.lock:
+            fake.protected = set(range(37, n + 1, 100))
+            fake.local_equals_gmt = {max(1, n - 10)}
     runs: list[Run] = []
     try:
-        first = run_once(server, n, "first", archive, work)
+        first = run_once(server, n, "first", archive, work, user)
         first.goal = f"<= {math.ceil(n / 100) + 3}"
         runs.append(first)
-        unchanged = run_once(server, n, "unchanged", archive, work)
+        unchanged = run_once(server, n, "unchanged", archive, work, user)
         unchanged.goal = "<= 3, 0 B"
         runs.append(unchanged)
         step = max(1, round(1 / edit_fraction)) if edit_fraction > 0 else 0
@@ -243,7 +256,7 @@ def bench_size(server: FakeServer, n: int, edit_fraction: float, tmp: Path | Non
             for post_id in edited:
                 fake.edits[post_id] = fake.edits.get(post_id, 0) + 1
         label = f"{edit_fraction:.0%} edited"
-        changed = run_once(server, n, label, archive, work)
+        changed = run_once(server, n, label, archive, work, user)
         changed.goal = f"({len(edited)} posts)"
         runs.append(changed)
     finally:
@@ -278,12 +291,12 @@ def _mb(value: int | None) -> str:
 
 
 def table(runs: list[Run]) -> None:
-    head = (f"{'N':>6}  {'run':<10}{'requests':>9}  {'goal':<10}{'bytes written':>14}{'files':>7}"
+    head = (f"{'N':>6}  {'run':<15}{'requests':>9}  {'goal':<10}{'bytes written':>14}{'files':>7}"
             f"{'wall s':>8}{'peak RSS MB':>12}")
     print(head)
     print("-" * len(head))
     for r in runs:
-        print(f"{r.n:>6}  {r.name:<10}{r.requests:>9}  {r.goal:<10}{r.bytes_written:>14,}{r.files_written:>7}"
+        print(f"{r.n:>6}  {r.name:<15}{r.requests:>9}  {r.goal:<10}{r.bytes_written:>14,}{r.files_written:>7}"
               f"{r.wall:>8.2f}{_mb(r.peak_rss):>12}")
 
 
@@ -295,17 +308,18 @@ def checks(runs: list[Run]) -> None:
 
     by = {(r.n, r.name): r for r in runs}
     sizes = sorted({r.n for r in runs})
-    for n in sizes:
-        first, unchanged = by.get((n, "first")), by.get((n, "unchanged"))
+    for n, prefix in ((n, p) for n in sizes for p in ("", "user ")):
+        first, unchanged = by.get((n, prefix + "first")), by.get((n, prefix + "unchanged"))
+        n_label = f"{n:,}{' with --user' if prefix else ''}"
         if first:
             goal = math.ceil(n / 100) + 3
             say(first.requests <= goal and not first.exit_code,
-                f"N={n:,} first run: {first.requests} requests <= ceil(N/100)+3 = {goal}"
+                f"N={n_label} first run: {first.requests} requests <= ceil(N/100)+3 = {goal}"
                 + (f" (exit {first.exit_code})" if first.exit_code else ""))
         if unchanged:
             say(unchanged.requests <= 3 and not unchanged.exit_code,
-                f"N={n:,} unchanged re-run: {unchanged.requests} requests <= 3")
-            say(unchanged.bytes_written == 0, f"N={n:,} unchanged re-run: {unchanged.bytes_written:,} bytes "
+                f"N={n_label} unchanged re-run: {unchanged.requests} requests <= 3")
+            say(unchanged.bytes_written == 0, f"N={n_label} unchanged re-run: {unchanged.bytes_written:,} bytes "
                 f"written ({unchanged.files_written} files) == 0")
     small, large = (by.get((sizes[0], "first")), by.get((sizes[-1], "first"))) if sizes else (None, None)
     if small and large and small is not large and small.peak_rss and large.peak_rss:
@@ -322,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edit-fraction", type=float, default=0.01, help="share of posts edited (default 0.01)")
     parser.add_argument("--tmp", type=Path, help="parent folder of the temporary archives (default: the system's)")
     parser.add_argument("--keep", action="store_true", help="keep the archives and print where")
+    parser.add_argument("--plain", action="store_true", help="no protected posts, no post with local == GMT time")
+    parser.add_argument("--anonymous-only", action="store_true", help="skip the runs with credentials")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in re.split(r"[,\s]+", args.sizes.strip()) if s]
 
@@ -341,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server {server.url}\n", flush=True)
         for n in sizes:
             try:
-                runs += bench_size(server, n, args.edit_fraction, args.tmp, args.keep)
+                for user in (False,) if args.anonymous_only else (False, True):
+                    runs += bench_size(server, n, args.edit_fraction, args.tmp, args.keep, user, not args.plain)
             except Exception as exc:  # a report, not a test
                 print(f"N={n}: failed: {type(exc).__name__}: {exc}")
         foreign = server.foreign
@@ -349,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     checks(runs)
     print("\nper run: listing requests / all, bytes served, the CLI's summary line")
     for r in runs:
-        print(f"  N={r.n:<6} {r.name:<10} {r.listing}/{r.requests} listing, {r.served_bytes / MIB:7.2f} MiB served;"
+        print(f"  N={r.n:<6} {r.name:<15} {r.listing}/{r.requests} listing, {r.served_bytes / MIB:7.2f} MiB served;"
               f" {r.summary}")
     if base:
         for r in runs:

@@ -194,6 +194,11 @@ class Post:
         )
 
     @property
+    def withheld(self) -> bool:
+        """Password-protected and sent without its content (no password, or a wrong one)."""
+        return self.protected and not self.content_html.strip()
+
+    @property
     def rest_base(self) -> str:
         """The REST base for this post's type, as far as the post itself tells."""
         return CORE_REST_BASES.get(self.type, self.type)

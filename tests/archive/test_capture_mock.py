@@ -584,8 +584,25 @@ def test_protected_post_without_password(tmp_path, web):
     add(web, REST, wp_json(wp_post(content={"rendered": "", "protected": True},
                                    excerpt={"rendered": "", "protected": True})))
     assert_error(capture(tmp_path, REST), 3, "posts/7660 is password-protected: WordPress sends its content "
-                 "empty; give --post-password (it is used for the request only, never stored)")
+                 "empty; give --post-password, or --post-passwords FILE (used for the request only, never "
+                 "stored)")
     assert snapshots(tmp_path) == []
+
+
+@pytest.mark.parametrize("line", ["7660 s3cr3t pass", "https://example.com/2023/12/28/hello-archive s3cr3t pass"])
+def test_protected_post_with_a_passwords_file(tmp_path, web, line):
+    protected = wp_json(wp_post(content={"rendered": "", "protected": True}))
+    add(web, REST, wp_json(wp_post(content={"rendered": CONTENT, "protected": True})),
+        query={"_embed": "author,wp:term", "password": "s3cr3t pass"})
+    add(web, REST, protected, query={"_embed": "author,wp:term"})
+    passwords = tmp_path / "passwords"
+    passwords.write_text(line + "\n")
+    passwords.chmod(0o600)
+    result = capture(tmp_path, "--post-passwords", str(passwords), REST)
+    [snap] = snapshots(tmp_path)
+    assert_ok(result, f"new {KEY}@{snap.name}")
+    assert "s3cr3t" not in (snap / "snapshot.json").read_text()
+    assert (snap / "post.txt").read_text() == "Hello – archive\n\nFirst paragraph.\n\nInside a group – kept.\n"
 
 
 @pytest.mark.parametrize("how", ["option", "env"])

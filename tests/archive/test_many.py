@@ -64,7 +64,7 @@ def test_sites_side_by_side_equal_a_sequential_run(tmp_path):
         served_one = sites.served
         many = wparchive("archive", "--sites", str(sites_file), "--jobs", "3", "--archive", "many", cwd=tmp_path)
         assert sites.served == 2 * served_one  # the same requests, whatever the number of jobs
-        expected = sorted(f"done {host(u)}: 101 of 101 posts: 101 new, 0 changed, 0 unchanged, 0 failed"
+        expected = sorted(f"done {host(u)}: 101 of 101 posts: 101 new, 0 changed, 0 unchanged, 0 protected, 0 failed"
                           for u in sites.urls)
         for run in (one, many):
             assert run.returncode == 0, run.stderr
@@ -74,12 +74,13 @@ def test_sites_side_by_side_equal_a_sequential_run(tmp_path):
         assert len(contents(tmp_path / "many")) == 404
         verify_clean(tmp_path / "many")
 
-        # An unchanged re-run: three requests per site and type, nothing written.
+        # An unchanged re-run: two requests per site and type (the API root is remembered: the listing
+        # modified after the last run, and the newest IDs), nothing written.
         before = sites.served
         again = wparchive("archive", "--sites", str(sites_file), "--jobs", "3", "--archive", "many", "--json",
                           cwd=tmp_path)
         assert again.returncode == 0, again.stderr
-        assert sites.served - before == 3 * 4
+        assert sites.served - before == 2 * 4
         report = json.loads(again.stdout)
         assert report["exit_code"] == 0 and report["failed"] == [] and report["interrupted"] is False
         # Each site's newest post is looked at again (the newest-IDs check) and found unchanged.
@@ -100,7 +101,7 @@ def test_a_site_that_is_down_does_not_stop_the_others(tmp_path):
     [failed] = [line for line in lines if line.startswith("failed ")]
     assert failed.startswith(f"failed {down}: ") and sites.urls[1] in failed
     assert sorted(line for line in lines if line.startswith("done ")) == sorted(
-        f"done {host(u)}: 5 of 5 posts: 5 new, 0 changed, 0 unchanged, 0 failed" for i, u in enumerate(sites.urls)
+        f"done {host(u)}: 5 of 5 posts: 5 new, 0 changed, 0 unchanged, 0 protected, 0 failed" for i, u in enumerate(sites.urls)
         if i != 1)
     assert run.stderr.splitlines() == [
         "3 sites: 2 done, 1 failed; posts: 10 new, 0 changed, 0 unchanged, 0 failed",
@@ -132,7 +133,7 @@ def test_the_same_site_is_refused_to_a_second_writer_and_other_sites_go_on(tmp_p
         f"failed {busy}: another wparchive process is writing {busy} in {tmp_path / 'a'} (waited 0s for its lock); "
         "try again "
         "when it has finished",
-        f"done {host(sites.urls[1])}: 5 of 5 posts: 5 new, 0 changed, 0 unchanged, 0 failed"])
+        f"done {host(sites.urls[1])}: 5 of 5 posts: 5 new, 0 changed, 0 unchanged, 0 protected, 0 failed"])
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])

@@ -44,7 +44,7 @@ def wordpress(server, pages, types=None, api=None):
 
 def run_site(server, tmp_path, *args):
     return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", server.url, "--all",
-                                    "--retries", "0", *args])
+                                    "--retries", "0", "--no-log-format", *args])
 
 
 def listing_pages(server, base="posts"):
@@ -64,7 +64,7 @@ def test_pages_that_bring_no_new_post_end_the_listing_with_a_warning(server, tmp
     assert (result.exit_code, mask_ids(result.stdout)) == (0, f"new {host}/posts/1@ID\nnew {host}/posts/2@ID\n")
     assert result.stderr == ("warning: the posts listing page 2 brought no post not already listed; the listing ends "
                              "there (does the site or a cache ignore `page`?)\n"
-                             "2 of 2 posts: 2 new, 0 changed, 0 unchanged, 0 failed\n")
+                             "2 of 2 posts: 2 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n")
     assert len(listing_pages(server)) == 2
 
 
@@ -74,7 +74,7 @@ def test_a_listing_never_asks_for_more_pages_than_its_total_allows(server, tmp_p
     result = run_site(server, tmp_path)  # not --quiet, which leaves warnings out
     assert (result.exit_code, result.stderr) == (0, (
         "warning: the posts listing goes on past page 3, more than its 1 posts fill; the listing ends there\n"
-        "3 posts: 3 new, 0 changed, 0 unchanged, 0 failed\n"))
+        "3 posts: 3 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"))
     assert len(listing_pages(server)) == 3
 
 
@@ -88,7 +88,7 @@ def test_a_listed_post_without_a_valid_id_is_a_failed_item(server, tmp_path):
         f"new {host}/posts/1@ID\n"
         f"failed {host}/posts: a listed post has no valid id ('../../../tmp/x'); it was not archived\n"
         f"failed {host}/posts: a listed post has no valid id ('-3'); it was not archived\n")
-    assert result.stderr == "3 of 3 posts: 1 new, 0 changed, 0 unchanged, 2 failed\n"
+    assert result.stderr == "3 of 3 posts: 1 new, 0 changed, 0 unchanged, 0 protected, 2 failed\n"
     assert sorted(p.name for p in (tmp_path / "a" / host / "posts").iterdir()) == [".state.json", "1"]
 
 
@@ -109,8 +109,10 @@ def test_hostile_rest_bases_are_skipped_with_a_warning_and_the_other_types_run(s
         "(reserved, too long or not plain)\n"
         "warning: post type 'evil' skipped: its rest_base '../../x' is not a plain name (it could reach another "
         "route or path)\n"
-        "2 of 2 posts: 2 new, 0 changed, 0 unchanged, 0 failed\n")
-    assert sorted(p.name for p in (tmp_path / "a" / host).iterdir()) == ["books", "posts"]
+        "1 of 1 posts: 1 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
+        "0 of 0 pages: 0 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
+        "1 of 1 books: 1 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n")
+    assert sorted(p.name for p in (tmp_path / "a" / host).iterdir()) == [".site.json", "books", "posts"]
     assert not [p for p, _ in server.requests if "CON" in p or "aaaa" in p or ".." in p]
 
 

@@ -15,8 +15,8 @@ SITE = "https://example.com"
 
 
 def run(tmp_path, *args, env=None):
-    return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", SITE, "--all", *args],
-                              env=env)
+    return CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", SITE, "--all",
+                                    "--no-log-format", *args], env=env)
 
 
 def ids(stdout):
@@ -42,14 +42,17 @@ def test_pagination_edges(site, tmp_path, n, pages):
     site.n = n
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"{n} of {n} posts: {n} new, 0 changed, 0 unchanged, 0 failed\n"
+    assert result.stderr == f"{n} of {n} posts: {n} new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
     assert snapshot_count(tmp_path) == n
-    listed = listing_requests(site)
+    *listed, probe = listing_requests(site)
     assert len(listed) == pages
+    # Once per site: does it honour modified_after? (a cut-off far in the future must list nothing)
+    assert probe == SITE + "/wp-json/wp/v2/posts?per_page=1&modified_after=2999-12-31T23%3A59%3A59Z&_fields=id"
     assert all("per_page=100" in u and "orderby=id" in u and "order=asc" in u and "_embed=author%2Cwp%3Aterm" in u
                for u in listed)
-    # Whole site in ceil(N/100) listing requests plus discovery (front page): no request per post.
-    assert len(site.requests) == pages + 1
+    # Whole site in ceil(N/100) listing requests plus discovery (front page) and the question above: no
+    # request per post.
+    assert len(site.requests) == pages + 2
 
 
 def test_the_400_past_the_end_ends_the_listing(site, tmp_path):
@@ -65,7 +68,7 @@ def test_the_400_past_the_end_ends_the_listing(site, tmp_path):
     site.handle = without_pages
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
-    assert len(listing_requests(site)) == 3  # pages 1, 2, then the 400
+    assert len(listing_requests(site)) == 4  # pages 1, 2, then the 400, and the modified_after question
     assert snapshot_count(tmp_path) == 150
 
 
@@ -75,7 +78,7 @@ def test_a_page_that_fails_then_succeeds_on_retry(site, tmp_path):
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 0
     assert snapshot_count(tmp_path) == 150
-    assert len(listing_requests(site)) == 3  # page 2 asked twice
+    assert len(listing_requests(site)) == 4  # page 2 asked twice, and the modified_after question
 
 
 def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
@@ -90,18 +93,19 @@ def test_incremental_rerun_unchanged_then_one_edit(site, tmp_path):
     # One second of overlap re-lists the newest post (found unchanged, nothing written), and the
     # newest IDs are checked for posts modified_after cannot see (created with a past date).
     assert result.exit_code == 0 and result.stdout == "unchanged example.com/posts/120\n"
-    assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 failed\n"
-    assert len(site.requests) == 3
-    assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[1]
-    assert "&orderby=id&order=desc" in site.requests[2] and "modified_after" not in site.requests[2]
+    assert result.stderr == "1 of 1 posts: 0 new, 0 changed, 1 unchanged, 0 protected, 0 failed\n"
+    # The API root and the site's support of modified_after are remembered: no discovery.
+    assert len(site.requests) == 2
+    assert "modified_after=2024-01-01T01%3A59%3A59Z" in site.requests[0]
+    assert "&orderby=id&order=desc" in site.requests[1] and "modified_after" not in site.requests[1]
     assert [(p, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted((tmp_path / "a").rglob("*"))] == \
         stats_before
     site.edits[7] = 1
     site.requests.clear()
     result = run(tmp_path)
     assert ids(result.stdout) == "new example.com/posts/7@ID\nunchanged example.com/posts/120\n"
-    assert result.stderr == "2 of 2 posts: 0 new, 1 changed, 1 unchanged, 0 failed\n"
-    assert len(site.requests) == 3
+    assert result.stderr == "2 of 2 posts: 0 new, 1 changed, 1 unchanged, 0 protected, 0 failed\n"
+    assert len(site.requests) == 2
 
 
 def test_since_and_full(site, tmp_path):
@@ -109,13 +113,13 @@ def test_since_and_full(site, tmp_path):
     run(tmp_path, "--quiet")
     site.requests.clear()
     result = run(tmp_path, "--since", "2024-01-01T00:20:00", "--quiet")
-    assert "modified_after=2024-01-01T00%3A20%3A00Z" in site.requests[1]
-    assert result.stderr == "10 of 10 posts: 0 new, 0 changed, 10 unchanged, 0 failed\n"
+    assert "modified_after=2024-01-01T00%3A20%3A00Z" in site.requests[0]
+    assert result.stderr == "10 of 10 posts: 0 new, 0 changed, 10 unchanged, 0 protected, 0 failed\n"
     site.deleted.add(3)
     result = run(tmp_path, "--full")
     assert "modified_after" not in site.requests[-1]
     assert "gone example.com/posts/3\n" in result.stdout
-    assert result.stderr.endswith("29 of 29 posts: 0 new, 0 changed, 29 unchanged, 0 failed, 1 gone\n")
+    assert result.stderr.endswith("29 of 29 posts: 0 new, 0 changed, 29 unchanged, 0 protected, 0 failed, 1 gone\n")
     assert (tmp_path / "a/example.com/posts/3").is_dir()  # never deleted
 
 
@@ -128,10 +132,16 @@ def test_fallback_when_modified_after_is_ignored(site, tmp_path):
     result = run(tmp_path)
     assert ids(result.stdout) == "new example.com/posts/200@ID\nunchanged example.com/posts/250\n"
     listed = listing_requests(site)
-    # The first page came back unfiltered, so the run switched to newest-modified-first and stopped
-    # at the first post it already had.
-    assert "orderby=id" in listed[0] and "orderby=modified" in listed[1] and "order=desc" in listed[1]
-    assert "orderby=id&order=desc" in listed[2] and len(listed) == 3
+    # The first page came back unfiltered (many posts older than the cut-off, not one odd post), so the
+    # site was asked again, and the run switched to newest-modified-first and stopped at the first post
+    # it already had. The answer is remembered: the next run goes newest-modified-first at once.
+    assert "orderby=id" in listed[0] and "modified_after=2999" in listed[1]
+    assert "orderby=modified" in listed[2] and "order=desc" in listed[2]
+    assert "orderby=id&order=desc" in listed[3] and len(listed) == 4
+    site.requests.clear()
+    again = run(tmp_path)
+    assert again.stdout == "unchanged example.com/posts/200\n"  # the newest-modified post: its edit
+    assert "orderby=modified" in listing_requests(site)[0] and len(listing_requests(site)) == 2
 
 
 def interrupt_250th_capture(monkeypatch, where, how="ctrl-c"):
@@ -192,7 +202,8 @@ def test_interrupted_run_discards_the_snapshot_in_progress_and_resumes(site, tmp
     result = run(tmp_path, "--quiet")
     assert result.exit_code == 130, result.output
     assert signal.getsignal(signal.SIGTERM) is sigterm_must_be_handled  # put back as it was
-    assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 failed (interrupted)",
+    assert result.stderr.splitlines() == ["249 of 350 posts: 249 new, 0 changed, 0 unchanged, 0 protected, 0 failed "
+                                          "(interrupted)",
                                           "error: interrupted; run the same command again to resume"]
     assert snapshot_count(tmp_path) == kept
     assert not list((tmp_path / "a").rglob(".tmp-*"))
@@ -208,49 +219,73 @@ def test_interrupted_run_discards_the_snapshot_in_progress_and_resumes(site, tmp
     # Resumed one page before where it stopped (page 2: posts deleted meanwhile shift the pages),
     # skipping the posts the interrupted run finished.
     assert "&page=2&" in listing_requests(site)[0]
-    assert result.stderr == f"125 of 350 posts: {350 - kept} new, 0 changed, {kept - 225} unchanged, 0 failed\n"
+    assert result.stderr == (f"125 of 350 posts: {350 - kept} new, 0 changed, {kept - 225} unchanged, 0 protected, "
+                             "0 failed, 225 archived before the interruption this run resumed\n")
     assert snapshot_count(tmp_path) == 350
 
 
 
 def test_an_interrupted_run_saves_its_failures_and_the_resumed_one_asks_for_them_again(site, tmp_path, monkeypatch):
     site.n = 150
-    protect(site, 10)
     import wparchive.archive.store as store
 
     real = store.Archive.capture
+    fail_capture_of(monkeypatch, 10)
+    failing = store.Archive.capture
     calls = {"n": 0}
 
     def interrupting(self, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 130:
             raise KeyboardInterrupt
-        return real(self, *args, **kwargs)
+        return failing(self, *args, **kwargs)
 
     monkeypatch.setattr(store.Archive, "capture", interrupting)
     assert run(tmp_path, "--quiet").exit_code == 130
     state = json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())
     assert state == {"run": {"cutoff": None, "page": 2, "last_id": 125}, "retry": [10]}
-    monkeypatch.setattr(store.Archive, "capture", real)
-    del site.passwords[10]  # the post can be archived now
+    monkeypatch.setattr(store.Archive, "capture", real)  # the post can be archived now
     site.requests.clear()
     result = run(tmp_path, "--quiet")
-    # Posts 126-150 from the listing (126-130 were done after the last save), then post 10 by ID; none
-    # of the posts skipped as done is taken for gone.
-    assert (result.exit_code, result.stderr) == (0, "26 of 150 posts: 21 new, 0 changed, 5 unchanged, 0 failed\n")
+    # Posts 126-150 from the listing (126-129 were done after the last save: the failed capture of post
+    # 10 was the interrupted run's 10th), then post 10 by ID; none of the posts skipped as done is taken
+    # for gone, and they add up to the listing's total.
+    assert (result.exit_code, result.stderr) == (0, "26 of 150 posts: 22 new, 0 changed, 4 unchanged, 0 protected, "
+                                                    "0 failed, 124 archived before the interruption this run "
+                                                    "resumed\n")
     assert any("include=10" in u for u in site.requests)
     assert snapshot_count(tmp_path) == 150
 
 
-def test_json_summary_and_failures(site, tmp_path):
-    site.n = 3
+def fail_capture_of(monkeypatch, post_id):
+    """Make capturing one post fail (as a post WordPress sends broken would)."""
+    import wparchive.archive.store as store
+    from wparchive.errors import RemoteError
+
+    real = store.Archive.capture
+
+    def failing(self, post, *args, **kwargs):
+        if post.id == post_id:
+            raise RemoteError(f"post {post_id} is broken")
+        return real(self, post, *args, **kwargs)
+
+    monkeypatch.setattr(store.Archive, "capture", failing)
+    return real
+
+
+def test_json_summary_protected_and_failures(site, tmp_path, monkeypatch):
+    site.n = 4
     protect(site, 2)
+    fail_capture_of(monkeypatch, 3)
     result = run(tmp_path, "--json")
     assert result.exit_code == 4
     summary = json.loads(result.stdout)
-    assert summary["new"] == 2 and summary["failed"] == 1 and summary["total"] == 3
-    assert summary["failures"][0]["post"] == "example.com/posts/2"
-    assert "password-protected" in summary["failures"][0]["error"]
+    counts = {"new": 2, "changed": 0, "unchanged": 0, "protected": 1, "failed": 1, "revisions": 0, "rendering": 0,
+              "total": 4, "gone": [], "hidden": [], "trashed": [],
+              "failures": [{"post": "example.com/posts/3", "error": "post 3 is broken"}]}
+    assert summary == dict(counts, interrupted=False, types={"posts": counts}, versions=summary["versions"],
+                           warnings=[])
+    assert [v.split("@")[0] for v in summary["versions"]] == [f"example.com/posts/{i}" for i in (1, 2, 4)]
 
 
 def test_revisions_need_credentials(site, tmp_path):
@@ -300,12 +335,13 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
     assert result.exit_code == 0
 
 
-def test_posts_that_failed_are_asked_for_again(site, tmp_path):
+def test_posts_that_failed_are_asked_for_again(site, tmp_path, monkeypatch):
     site.n = 250  # post 2 is far from the newest IDs, which are checked anyway
-    protect(site, 2)
+    real = fail_capture_of(monkeypatch, 2)
     assert run(tmp_path, "--quiet").exit_code == 4
     assert json.loads((tmp_path / "a/example.com/posts/.state.json").read_text())["retry"] == [2]
-    del site.passwords[2]  # no longer protected
+    import wparchive.archive.store as store
+    monkeypatch.setattr(store.Archive, "capture", real)
     site.requests.clear()
     result = run(tmp_path)
     assert result.exit_code == 0
@@ -344,6 +380,23 @@ def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
     assert run(tmp_path, "--quiet").exit_code == 0 and snapshot_count(tmp_path) == 250
 
 
+def test_a_failed_modified_after_question_does_not_fail_the_run(site, tmp_path):
+    site.n = 3
+    original = site.handle
+
+    def refusing(method, url, headers=None):
+        if "modified_after=2999" in url:
+            return 400, {"Content-Type": "application/json"}, b'{"code": "rest_invalid_param", "message": "no"}'
+        return original(method, url, headers)
+
+    site.handle = refusing
+    result = run(tmp_path, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n"
+    assert json.loads((tmp_path / "a/example.com/.site.json").read_text()) == {
+        "api_root": "https://example.com/wp-json/"}
+
+
 def test_rendering_changes_are_counted_apart_and_can_be_left_unstored(site, tmp_path):
     site.n = 3
     assert run(tmp_path, "--quiet").exit_code == 0
@@ -361,10 +414,10 @@ def test_rendering_changes_are_counted_apart_and_can_be_left_unstored(site, tmp_
     assert skipped.exit_code == 0, skipped.output
     assert ids(skipped.stdout) == ("unchanged example.com/posts/1\nrendering example.com/posts/2: not stored "
                                    "(--skip-rendering-changes)\nunchanged example.com/posts/3\n")
-    assert skipped.stderr == ("3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 failed, "
+    assert skipped.stderr == ("3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 protected, 0 failed, "
                               "1 rendering change (not stored)\n")
     assert snapshot_count(tmp_path) == 3
     stored = run(tmp_path, "--full")
     assert ids(stored.stdout).splitlines()[1] == "new example.com/posts/2@ID (rendering)"
-    assert stored.stderr == "3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 failed, 1 rendering change\n"
+    assert stored.stderr == "3 of 3 posts: 0 new, 0 changed, 2 unchanged, 0 protected, 0 failed, 1 rendering change\n"
     assert snapshot_count(tmp_path) == 4

@@ -253,6 +253,51 @@ def test_atomic_write_replaces_whole(tmp_path):
     assert target.read_bytes() == b"two" and os.listdir(tmp_path) == ["f.txt"]
 
 
+def test_verify_during_a_live_run_does_not_call_its_temporaries_stray(tmp_path):
+    """A capture in progress in another process (it holds the lock) has a temporary folder and a state
+    file's temporary: verify must not advise deleting them; once the writer is gone, they are stray."""
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    live = archive.post_dir(KEY) / ".tmp-20261129T100009Z-abcdefabcdef-1234"
+    live.mkdir()
+    state_tmp = tmp_path / "example.com_8080" / "posts" / "..state.json.x1y2.tmp"
+    state_tmp.write_bytes(b"{")
+    ctx = multiprocessing.get_context("fork")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(tmp_path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        assert Archive(tmp_path).verify() == (1, [])
+    finally:
+        release.set()
+        holder.join(10)
+    assert [p.line(tmp_path) for p in Archive(tmp_path).verify()[1]] == [
+        "stray: example.com_8080/posts/..state.json.x1y2.tmp: an interrupted write's temporary file; safe to delete",
+        "stray: example.com_8080/posts/7/.tmp-20261129T100009Z-abcdefabcdef-1234: an interrupted capture's "
+        "temporary folder; safe to delete"]
+
+
+def test_protected_post_without_its_password_is_stored_as_withheld(tmp_path):
+    archive = Archive(tmp_path)
+    snap = archive.capture(
+        Post.from_api(dict(API, title={"rendered": "Locked"}, content={"rendered": "", "protected": True})),
+        Source("api", url=API["link"]), b"{}", captured_at=at(1)).snapshot
+    assert (snap.path / "post.txt").read_text() == (
+        "Locked\n\n[password-protected: WordPress sent no content without the post's password]\n")
+    front = (snap.path / "post.md").read_text()
+    assert '\nstatus: "publish"\nprotected: true\n' in front
+    assert front.endswith('tags: []\ncontent_withheld: true\nsource: "https://Example.COM:8080/hi/"\n---\n')
+    meta = json.loads((snap.path / "snapshot.json").read_text())
+    assert (meta["protected"], meta["content_withheld"]) == (True, True)
+    # With the password, the content is a new version; the flag is gone from it.
+    unlocked = archive.capture(
+        Post.from_api(dict(API, title={"rendered": "Locked"}, content={"rendered": "<p>In.</p>", "protected": True})),
+        Source("api", url=API["link"]), b"{}", captured_at=at(2))
+    assert unlocked.status == "new"
+    assert "content_withheld" not in json.loads((unlocked.snapshot.path / "snapshot.json").read_text())
+
+
 def test_locks_are_per_site(tmp_path):
     # Another site's writer holds its lock: this site's capture goes ahead at once.
     ctx = multiprocessing.get_context("fork")

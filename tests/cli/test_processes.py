@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -60,10 +61,12 @@ def test_the_progress_bar_on_a_terminal(server, tmp_path):
     stdout = proc.stdout.read()
     assert proc.wait(60) == 0
     screen = b"".join(chunks).decode()
-    assert stdout == b""  # no per-post lines: the bar shows them
-    assert "archiving  [" in screen and "  100/250  " in screen and "  250/250  " in screen
+    # Data lines go to stdout whatever is a terminal; the bar, one line that fits the terminal, to stderr.
+    assert stdout.decode().count("\n") == 250 and stdout.decode().startswith("new ")
+    assert "archiving 100/250 [" in screen and "archiving 250/250 [####################] " in screen
+    assert all(len(line.rsplit("\r", 1)[-1].replace("\x1b[K", "")) < 100 for line in screen.split("\r\n"))
     assert "\r" in screen.replace("\r\n", "")  # redrawn in place
-    assert screen.endswith("250 of 250 posts: 250 new, 0 changed, 0 unchanged, 0 failed\r\n")
+    assert screen.endswith("250 of 250 posts: 250 new, 0 changed, 0 unchanged, 0 protected, 0 failed\r\n")
 
 
 def test_without_a_terminal_one_line_per_post(server, tmp_path):
@@ -72,9 +75,11 @@ def test_without_a_terminal_one_line_per_post(server, tmp_path):
     proc = subprocess.run(command("archive", "--site", server.url, "--all", "--archive", str(tmp_path / "a")),
                           capture_output=True, text=True, env=env_for(tmp_path), cwd=tmp_path, timeout=120)
     host = server.url.split("//")[1].replace(":", "_")
-    assert (proc.returncode, VERSION_ID.sub("@ID", proc.stdout), proc.stderr) == (
+    # Without a terminal the summary is in the log format: the UTC time and the site first.
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
+    assert (proc.returncode, VERSION_ID.sub("@ID", proc.stdout), stamp.sub("TIME ", proc.stderr)) == (
         0, "".join(f"new {host}/posts/{i}@ID\n" for i in (1, 2, 3)),
-        "3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 failed\n")
+        f"TIME {server.url} 3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 protected, 0 failed\n")
 
 
 def test_kill_mid_run_exits_130_with_the_summary(server, tmp_path):
@@ -90,7 +95,7 @@ def test_kill_mid_run_exits_130_with_the_summary(server, tmp_path):
         return handle(method, url, headers)
 
     fake.handle = stalling
-    proc = subprocess.Popen(command("archive", "--site", server.url, "--all", "--quiet", "--archive",
+    proc = subprocess.Popen(command("archive", "--site", server.url, "--all", "--quiet", "--no-log-format", "--archive",
                                     str(tmp_path / "a")),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_for(tmp_path),
                             cwd=tmp_path)
@@ -103,7 +108,7 @@ def test_kill_mid_run_exits_130_with_the_summary(server, tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert (proc.returncode, stdout) == (130, "")
-    assert stderr.splitlines() == ["100 of 250 posts: 100 new, 0 changed, 0 unchanged, 0 failed (interrupted)",
+    assert stderr.splitlines() == ["100 of 250 posts: 100 new, 0 changed, 0 unchanged, 0 protected, 0 failed (interrupted)",
                                    "error: interrupted; run the same command again to resume"]
     verify = subprocess.run(command("verify", "--archive", str(tmp_path / "a")), capture_output=True, text=True,
                             env=env_for(tmp_path), timeout=120)
@@ -120,11 +125,11 @@ def test_verbose_and_debug_never_show_a_secret(server, tmp_path, flags):
                           "content": {"rendered": "<p>Old.</p>"}}]
     archive = str(tmp_path / "a")
     with_user = subprocess.run(command(*flags, "archive", "--site", server.url, "--all", "--user", "editor",
-                                       "--revisions", "--archive", archive),
+                                       "--revisions", "--no-log-format", "--archive", archive),
                                capture_output=True, text=True, cwd=tmp_path, timeout=120,
                                env=env_for(tmp_path, WPARCHIVE_APP_PASSWORD=APP_PASSWORD))
     assert with_user.returncode == 0, with_user.stderr
-    assert with_user.stderr.splitlines()[-1] == "3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 failed, 1 revisions imported"
+    assert with_user.stderr.splitlines()[-1] == "3 of 3 posts: 3 new, 0 changed, 0 unchanged, 0 protected, 0 failed, 1 revisions imported"
     assert f"info: GET {server.url}/wp-json/wp/v2/posts/1/revisions?per_page=100&page=1&context=edit" in \
         with_user.stderr.splitlines()
     with_password = subprocess.run(command(*flags, "archive", "--site", server.url, "--all", "--full",

@@ -106,7 +106,9 @@ def test_a_new_comment_is_a_comment_version_not_a_post_version(wordpress, tmp_pa
 
 
 def test_whole_site_comments_are_listed_in_pages_and_incrementally(wordpress, thread, tmp_path):
-    result = run("archive", "--archive", str(tmp_path), "--site", wordpress.url, "--all", "--comments")
+    # --no-log-format: the summary lines without the UTC time and site that a non-terminal stderr gets.
+    result = run("archive", "--archive", str(tmp_path), "--site", wordpress.url, "--all", "--comments",
+                 "--no-log-format")
     assert_site_run_ok(result)
     post_id = thread["post"]["id"]
     ref = f"{host(wordpress)}/posts/{post_id}"
@@ -115,7 +117,8 @@ def test_whole_site_comments_are_listed_in_pages_and_incrementally(wordpress, th
     state = json.loads((tmp_path / host(wordpress) / ".comments-state.json").read_text())
     assert state["scope"] == "approved" and state["newest"]
     late = wordpress.create_comment(post_id, "Late to the party", "Reader Three")
-    again = run("archive", "--archive", str(tmp_path), "--site", wordpress.url, "--all", "--comments")
+    again = run("archive", "--archive", str(tmp_path), "--site", wordpress.url, "--all", "--comments",
+                "--no-log-format")
     assert_site_run_ok(again)
     assert f"new comments {ref} (4 comments)" in mask_ids(again.stdout)
     # The re-run asked only for comments after the newest one seen (less one second, for comments made

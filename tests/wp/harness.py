@@ -18,6 +18,7 @@ import json
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,47 @@ class WordPress:
         """Delete a post; force=True deletes for good instead of trashing.
         Returns {"deleted": true, "previous": {...}} (force) or the trashed post."""
         return self._call("DELETE", f"/wp/v2/posts/{int(id)}", params={"force": "true" if force else "false"})
+
+    @property
+    def requests_log(self) -> Path:
+        """Where router.php writes one `METHOD URI` line per request the site answered."""
+        return Path(self.env["dir"]) / "logs" / "requests.log"
+
+    def requests_mark(self) -> int:
+        """A mark in the request log; `requests_since(mark)` gives the requests made after it."""
+        try:
+            return self.requests_log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def requests_since(self, mark: int) -> list[str]:
+        with open(self.requests_log, "rb") as f:
+            f.seek(mark)
+            return f.read().decode("utf-8", "replace").splitlines()
+
+    def create(self, base: str, **fields: Any) -> dict:
+        """Create an item of any REST type with any fields: create("pages", title=..., status=...)."""
+        return self._call("POST", f"/wp/v2/{base}", json=fields)
+
+    def add_awkward_content(self, token: str) -> dict[str, dict]:
+        """The content a real site has that a nightly run must cope with, by name: two
+        password-protected posts (passwords `pw-one-TOKEN`, `pw-two-TOKEN`), a private, a draft, a
+        pending and a scheduled post, and a private, a draft and a protected page."""
+        later = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 30 * 86400))
+        specs = {
+            "protected_one": ("posts", {"status": "publish", "password": f"pw-one-{token}",
+                                        "excerpt": f"Teaser one {token}."}),
+            "protected_two": ("posts", {"status": "publish", "password": f"pw-two-{token}"}),
+            "private": ("posts", {"status": "private"}),
+            "draft": ("posts", {"status": "draft"}),
+            "pending": ("posts", {"status": "pending"}),
+            "scheduled": ("posts", {"status": "future", "date_gmt": later}),
+            "private_page": ("pages", {"status": "private"}),
+            "draft_page": ("pages", {"status": "draft"}),
+            "protected_page": ("pages", {"status": "publish", "password": f"pw-page-{token}"}),
+        }
+        return {name: self.create(base, title=f"Awkward {name} {token}", content=f"<p>Secret {name} words.</p>",
+                                  **fields) for name, (base, fields) in specs.items()}
 
     def create_comment(self, post: int, content: str, author_name: str, parent: int | None = None,
                        status: str = "approved") -> dict:

@@ -11,6 +11,13 @@
  *    otherwise WordPress computes wrong base paths and routes.
  */
 $docroot = rtrim($_SERVER['DOCUMENT_ROOT'], '/');
+// Every request, one line in DIR/logs/requests.log (`METHOD URI`, a post password redacted), so tests
+// can count the requests a run made from the server's side, even a run in another process.
+@file_put_contents(
+    dirname($docroot) . '/logs/requests.log',
+    $_SERVER['REQUEST_METHOD'] . ' ' . preg_replace('/(password=)[^&]*/i', '$1***', $_SERVER['REQUEST_URI']) . "\n",
+    FILE_APPEND | LOCK_EX
+);
 $path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '/');
 $target = $docroot . $path;
 

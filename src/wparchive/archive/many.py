@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from wparchive.archive.site import SiteArchiver
 from wparchive.archive.store import Archive
 from wparchive.archive.watchlist import SiteSpec
-from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, WparchiveError
+from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE, InputError, WparchiveError
 from wparchive.parallel import Interrupted, run_all
 from wparchive.sources.discover import Locator
 from wparchive.sources.rest import (
@@ -100,6 +100,8 @@ def run_site(spec: SiteSpec, options: RunOptions) -> SiteOutcome:
         outcome.summary = summary.to_json()
         outcome.line = summary.line()
         outcome.interrupted = outcome.interrupted or summary.interrupted
+        if outcome.error is None and summary.stopped:  # a full disk: the run stopped early
+            outcome.error, outcome.exit_code = summary.stopped, EXIT_USAGE
         if outcome.error is None and summary.failed:
             outcome.exit_code = EXIT_PARTIAL
     if outcome.interrupted:

@@ -2,73 +2,54 @@
 
 Each post is captured from the list page that carries it (no request per post). A re-run asks only
 for posts modified after the newest `modified_gmt` a complete earlier run saw (`modified_after`,
-WordPress >= 5.7); a site that ignores the parameter is detected and listed newest-modified first
-until already-archived posts are reached. Progress is kept in `<host>/<type>/.state.json`, so an
-interrupted run resumes near where it stopped.
+WordPress >= 5.7), then the newest IDs until known ones are reached (posts created with a past date);
+listing.py copes with a site that ignores `modified_after`. Progress is kept in
+`<host>/<type>/.state.json`, so an interrupted run resumes near where it stopped; what was learnt
+about the site (its API root, whether it honours `modified_after`) in `<host>/.site.json`, so an
+unchanged site costs one listing page and one page of newest IDs per type.
+
+A password-protected post is archived as what WordPress shows without its password (title, dates,
+terms, excerpt) with an empty body, and counted `protected`; its content comes in as a new version
+once its password is given. A post that a full listing no longer shows is asked for by ID before it is
+called `gone` (404/410): a 401/403 is `hidden` when it was public, and a draft or private post archived
+with credentials is never called gone by a run without them.
+
+Past 400 lines because `import_revisions` still lives here (capture.py imports it from here, and the
+revisions work of another change edits it in place); it is the next thing to move to its own module.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from wparchive.archive.listing import PER_PAGE, Listing, gmt, iso
+from wparchive.archive.listing import (
+    PER_PAGE,
+    Listing,
+    gmt,
+    iso,
+    modified_after_support,
+    read_state,
+    write_state,
+)
 from wparchive.archive.revisions import auto_excerpt, imported_revision_ids, no_excerpt_written, raw_text, revision_id
-from wparchive.archive.store import Archive, CaptureResult, host_folder
-from wparchive.errors import WparchiveError
-from wparchive.fsutil import atomic_write
+from wparchive.archive.store import Archive, CaptureResult, PostKey, host_folder
+from wparchive.archive.summary import SiteSummary, TypeSummary
+from wparchive.errors import RemoteError, WparchiveError
 from wparchive.model import Post, Source
-from wparchive.sources.discover import ApiRoot, Fetched, Locator, refuse_protected, rest_base_for
+from wparchive.sources.discover import ApiRoot, Fetched, Locator, rest_base_for
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.rest import parse_json, with_params
 
-
-@dataclass
-class SiteSummary:
-    """Counts of one run, and what failed or vanished."""
-
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    revisions: int = 0
-    rendering: int = 0  # the text changed, the post did not: counted apart from `changed`
-    rendering_stored: bool = True
-    total: int | None = None
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    versions: list[str] = field(default_factory=list)  # `REF@ID` of each version this run wrote
-    interrupted: bool = False
-
-    @property
-    def done(self) -> int:
-        return self.new + self.changed + self.unchanged + self.failed + self.rendering
-
-    def line(self) -> str:
-        # The total is what the listings announced; posts asked for again by ID come on top of it.
-        total = f" of {self.total}" if self.total is not None and self.total >= self.done else ""
-        text = (f"{self.done}{total} posts: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{self.failed} failed")
-        if self.revisions:
-            text += f", {self.revisions} revisions imported"
-        if self.rendering:
-            text += f", {self.rendering} rendering change{'s' if self.rendering != 1 else ''}" + \
-                ("" if self.rendering_stored else " (not stored)")
-        if self.gone:
-            text += f", {len(self.gone)} gone"
-        return text + (" (interrupted)" if self.interrupted else "")
-
-    def to_json(self) -> dict[str, Any]:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "failed": self.failed,
-                "revisions": self.revisions, "rendering": self.rendering, "total": self.total,
-                "interrupted": self.interrupted,
-                "failures": [{"post": p, "error": e} for p, e in self.failures], "gone": self.gone,
-                "versions": self.versions, "warnings": self.warnings}
+_gmt = gmt  # the name import_revisions uses
+# Statuses only an editor sees: a run without credentials cannot tell anything about such a post.
+_NOT_PUBLIC = frozenset({"draft", "pending", "private", "future", "trash", "auto-draft", "inherit"})
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 class SiteArchiver:
@@ -87,15 +68,62 @@ class SiteArchiver:
         self.on_total = on_total or (lambda *_: None)
         self.on_warning = on_warning or (lambda *_: None)
         self.summary = SiteSummary(rendering_stored=not skip_rendering)
+        self.site_state_path = archive.site_state_path(site)
+        self.site_state: dict[str, Any] = {}
 
     def warn(self, message: str) -> None:
+        if message in self.summary.warnings:  # a run that discovers its API root again says it once
+            return
         self.summary.warnings.append(message)
         self.on_warning(message)
 
     # -- the run ---------------------------------------------------------------------------
     def run(self, types: str = "posts", *, since: datetime | None = None, full: bool = False,
             revisions: bool = False, autosaves: bool = False) -> SiteSummary:
+        try:
+            with self.archive.lock(host_folder(self.site)):
+                self.site_state = read_state(self.site_state_path)
+                remembered = self.site_state.get("api_root")
+                api = ApiRoot(remembered) if isinstance(remembered, str) and remembered else None
+                if api is not None:
+                    self.locator.remember_root(self.site, api)
+                try:
+                    self._run_types(api or self._discover(), types, since, full, revisions, autosaves)
+                except RemoteError:
+                    # A remembered API root that stopped working (the site moved): discover it again,
+                    # once, and only when nothing was archived yet; otherwise the error stands.
+                    if api is None or self.summary.done:
+                        raise
+                    fresh = self._discover()
+                    if fresh == api:
+                        raise
+                    self._run_types(fresh, types, since, full, revisions, autosaves)
+        except KeyboardInterrupt:
+            self.summary.interrupted = True
+        except OSError as exc:
+            if exc.errno not in DISK_FULL:
+                raise
+            self.summary.stopped = (f"the disk is full: cannot write {exc.filename or self.archive.root} "
+                                    f"({exc.strerror}); free some space and run the same command again")
+        return self.summary
+
+    def _storable(self, base: str) -> bool:
+        """A type is stored only under its own name: one name for its URL, its folder and its REFs."""
+        return self.archive.type_folder(self.site, base).name == base
+
+    def _discover(self) -> ApiRoot:
+        self.locator.forget_root(self.site)
         api = self.locator.api_root(self.site)
+        self._remember(api_root=api.root)
+        return api
+
+    def _remember(self, **facts: Any) -> None:
+        if any(self.site_state.get(k) != v for k, v in facts.items()):
+            self.site_state.update(facts)
+            write_state(self.site_state_path, self.site_state)
+
+    def _run_types(self, api: ApiRoot, types: str, since: datetime | None, full: bool, revisions: bool,
+                   autosaves: bool) -> None:
         if types == "all":
             bases = []
             for base in self.locator.rest_bases(api):
@@ -112,23 +140,52 @@ class SiteArchiver:
             if not self._storable(bases[0]):
                 raise WparchiveError(f"--type {types[:60]} cannot be stored as a folder under its own name "
                                      "(reserved or too long)")
-        try:
-            with self.archive.lock(host_folder(self.site)):
-                for base in bases:
-                    self.archive.remove_stale_temporaries(self.site, base)
-                    self._run_type(api, base, since, full, revisions, autosaves)
-        except KeyboardInterrupt:
-            self.summary.interrupted = True
-        return self.summary
+        self._check_credentials(api)
+        for base in bases:
+            self.archive.remove_stale_temporaries(self.site, base)
+            self._run_type(api, base, since, full, revisions, autosaves)
 
-    def _storable(self, base: str) -> bool:
-        """A type is stored only under its own name: one name for its URL, its folder and its REFs."""
-        return self.archive.type_folder(self.site, base).name == base
+    def _check_credentials(self, api: ApiRoot) -> None:
+        """With --user, ask once who we are: a refused password is said plainly, before any listing
+        (WordPress may treat a wrong one as anonymous, and then refuses `status=any` with a 400)."""
+        credentials = self.client.credentials
+        if credentials is None:
+            return
+        response = self.client.get(api.url("/wp/v2/users/me"))
+        if response.status_code in (401, 403):
+            sent = response.request is not None and "Authorization" in response.request.headers
+            if sent:
+                code = _error_code(response)
+                detail = f"HTTP {response.status_code}" + (f" {code}" if code else "")
+                raise RemoteError(f"credentials for {credentials.user} refused by {urlsplit(api.root).netloc} "
+                                  f"({detail}); check the application password (WPARCHIVE_APP_PASSWORD or "
+                                  "~/.netrc), and that the server passes the Authorization header to PHP")
+        if response.status_code >= 400:
+            raise self.client.error_for(response, "the credentials check (/wp/v2/users/me)")
+
+    def _support(self, api: ApiRoot, base: str) -> Any:
+        asked = False
+
+        def support(known_only: bool = False, ask: bool = False) -> str:
+            """The remembered answer ("" if none); asked (once a run) if unknown, or with `ask`."""
+            nonlocal asked
+            answer = self.site_state.get("modified_after")
+            if known_only or (isinstance(answer, str) and not ask) or asked:
+                return answer if isinstance(answer, str) else ""
+            asked = True
+            try:
+                answer = modified_after_support(self.client, api, base)
+            except WparchiveError:  # no answer is no verdict: asked again by a later run
+                return answer if isinstance(answer, str) else ""
+            self._remember(modified_after=answer)
+            return answer
+        return support
 
     def _run_type(self, api: ApiRoot, base: str, since: datetime | None, full: bool, revisions: bool,
                   autosaves: bool) -> None:
+        summary = self.summary.of(base)
         state_path = self.archive.state_path(self.site, base)
-        state = _read_state(state_path)
+        state = read_state(state_path)
         high_water = gmt(state.get("high_water"))
         cutoff: datetime | None = since if since is not None else None if full else high_water
         # WordPress lists posts modified strictly after `modified_after`: a cut-off one second before
@@ -141,21 +198,25 @@ class SiteArchiver:
             start_page = max(1, page - 1) if isinstance(page, int) else 1  # one page back covers deleted posts
             last = resume.get("last_id")
             done_upto = last if isinstance(last, int) and not isinstance(last, bool) else None
-        run = _TypeRun(self, api, base, revisions, autosaves)
+        run = _TypeRun(self, api, base, summary, revisions, autosaves)
+        retry = [i for i in state.get("retry", []) if isinstance(i, int)]
         listing = Listing(self, api, base, start_page, state_path, state, cutoff=after, done_upto=done_upto,
-                          failed_ids=run.failed_ids)
+                          failed_ids=run.failed_ids, support=self._support(api, base),
+                          on_total=lambda n: self._announce(summary, n))
         run.take(listing.posts())
         # Done by the interrupted run: listed, so not gone; but those that failed are asked for below.
-        run.seen |= listing.skipped - {i for i in state.get("retry", []) if isinstance(i, int)}
+        run.seen |= listing.skipped - set(retry)
         if cutoff is not None and since is None:
             # `modified_after` cannot see a post created with a date in the past, nor one scheduled
-            # earlier that went live since: list the newest IDs until every one is known.
+            # earlier that went live since: list the newest IDs until every one is known. Posts to be
+            # asked for by ID below count as known, so they never push this onto a second page.
             known = {key.id for key in self.archive.posts_of_type(self.site, base)}
             newest_ids = Listing(self, api, base, 1, None, {}, order="desc")
-            run.take(newest_ids.posts(until_known=known | run.seen))
-        retry = [i for i in state.get("retry", []) if isinstance(i, int) and i not in run.seen]
+            run.take(newest_ids.posts(until_known=known | run.seen | set(retry)), extra=True)
+        retry = [i for i in retry if i not in run.seen]
         if retry and since is None:  # posts that failed last time are asked for again by ID
-            run.take(Listing(self, api, base, 1, None, {}, include=retry[:PER_PAGE]).posts())
+            run.take(Listing(self, api, base, 1, None, {}, include=retry[:PER_PAGE]).posts(), extra=True)
+        self._unlock_with_passwords(api, base, run)
         # Remember how far this run saw, but never past the server's clock (a scheduled post's
         # modified_gmt is in the future), and not for --since runs, which skip older posts.
         new_state: dict[str, Any] = {}
@@ -168,51 +229,151 @@ class SiteArchiver:
         if run.failed_ids:
             new_state["retry"] = sorted(run.failed_ids)
         if new_state != state or listing.saved:
-            atomic_write(state_path, (json.dumps(new_state) + "\n").encode())
-        # Only a listing of everything from the first page can tell which posts are gone.
+            write_state(state_path, new_state)
+        # Only a listing of everything from the first page can tell which posts are missing.
         if cutoff is None and listing.complete and start_page == 1:
-            for key in self.archive.posts_of_type(self.site, base):
+            for key in list(self.archive.posts_of_type(self.site, base)):
                 if key.id not in run.seen:
-                    self.summary.gone.append(key.ref)
-                    self.on_result(f"gone {key.ref}", None, None)
+                    self._missing(api, base, key, run)
+        if listing.complete:
+            # Resumed: the pages before, and the posts skipped as done, were archived by the interrupted run.
+            summary.resumed_after = (start_page - 1) * PER_PAGE + len(listing.skipped - set(retry))
+            summary.total = summary.done + summary.resumed_after  # every post listed is accounted for
+            if not isinstance(self.site_state.get("modified_after"), str):
+                self._support(api, base)()  # asked once, so the next (incremental) run knows
 
-    def capture(self, fetched: Fetched, revisions: bool, autosaves: bool) -> bool:
+    def _announce(self, summary: TypeSummary, total: int) -> None:
+        summary.total = (summary.total or 0) + total
+        self.on_total(self.summary.total or 0)
+
+    def _unlock_with_passwords(self, api: ApiRoot, base: str, run: _TypeRun) -> None:
+        """Posts archived without their content whose password is given now: fetch them by ID."""
+        passwords = self.locator.passwords
+        if not passwords:
+            return
+        # By ID: just those posts. By permalink: every archived post's latest link is looked at.
+        keys = self.archive.posts_of_type(self.site, base) if passwords.by_link else \
+            (PostKey(host_folder(self.site), base, i) for i in sorted(passwords.ids()))
+        for key in keys:
+            if key.id in run.seen:
+                continue
+            latest = self.archive.latest(key)
+            if latest is None or not latest.meta().get("content_withheld"):
+                continue
+            password = passwords.get(key.id, str(latest.meta().get("link") or ""))
+            if not password:
+                continue
+            post_id = key.id
+            run.seen.add(post_id)
+            self._announce(run.summary, 1)
+            ref = latest.key.ref
+            try:
+                fetched = self.locator.fetch_route(api, base, post_id, password=password)
+            except WparchiveError as exc:
+                self.record_failure(run.summary, ref, self._password_error(exc, ref))
+                run.failed_ids.add(post_id)
+                continue
+            self.capture(fetched, run)
+
+    def _missing(self, api: ApiRoot, base: str, key: PostKey, run: _TypeRun) -> None:
+        """A post archived before that the full listing did not show: gone, hidden, trashed, or not
+        visible to this run (asked for by ID, never assumed gone)."""
+        summary = run.summary
+        url = api.url(f"/wp/v2/{base}/{key.id}")
+        response = self.client.get(url, self.locator.params())
+        latest = self.archive.latest(key)
+        before = str(latest.meta().get("status") or "") if latest is not None else ""
+        if response.status_code in (404, 410):
+            summary.gone.append(key.ref)
+            self.on_result(f"gone {key.ref}", None, None)
+        elif response.status_code in (401, 403):
+            if before in _NOT_PUBLIC and self.client.credentials is None:
+                return  # archived with credentials; an anonymous run cannot see it, and that is no news
+            summary.hidden.append(key.ref)
+            self.on_result(f"hidden {key.ref}: it was {before or 'public'} when archived and now answers "
+                           f"HTTP {response.status_code} (unpublished, or made private)", None, None)
+        elif response.status_code >= 400:
+            self.record_failure(summary, key.ref, str(self.client.error_for(response, f"{base}/{key.id}")))
+        else:
+            try:
+                data = parse_json(response)
+                fetched = self.locator.fetched(api, base, data, response, with_params(url, self.locator.params()),
+                                               f"{base}/{key.id}", refuse=False)
+            except WparchiveError as exc:
+                self.record_failure(summary, key.ref, str(exc))
+                return
+            run.seen.add(key.id)
+            if fetched.post.status == "trash":
+                summary.trashed.append(key.ref)
+            self.capture(fetched, run, label="trashed" if fetched.post.status == "trash" else None)
+
+    def record_failure(self, summary: TypeSummary, ref: str, why: str) -> None:
+        summary.failed += 1
+        summary.failures.append((ref, why))
+        self.on_result(f"failed {ref}: {why}", None, why)
+
+    @staticmethod
+    def _password_error(exc: WparchiveError, ref: str) -> str:
+        if "password-protected" in str(exc):
+            return "the password given for it was refused (HTTP 403); check --post-passwords or --post-password"
+        return str(exc)
+
+    def capture(self, fetched: Fetched, run: _TypeRun, label: str | None = None) -> bool:
         """Capture one listed post (and its revisions); a failure is counted, not raised."""
+        summary = run.summary
         ref = f"{host_folder(self.site)}/{fetched.rest_base}/{fetched.post.id}"
         try:
-            before = self.archive.latest(self.archive.key_for(fetched.post, self.site, fetched.rest_base))
-            if fetched.post.protected and not fetched.post.content_html.strip() and self.locator.post_password:
-                # A list page carries no protected content; the post's own route takes the password.
-                fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0)
-            refuse_protected(fetched.post, ref)
+            key = self.archive.key_for(fetched.post, self.site, fetched.rest_base)
+            before = self.archive.latest(key)
+            if fetched.post.withheld:
+                password = self.locator.password_for(fetched.post.id, fetched.post.link)
+                if password:  # a list page carries no protected content; the post's own route takes it
+                    try:
+                        fetched = self.locator.fetch_route(fetched.api, fetched.rest_base, fetched.post.id or 0,
+                                                           password=password)
+                    except WparchiveError as exc:
+                        raise WparchiveError(self._password_error(exc, ref)) from None
+                elif before is not None and before.meta().get("protected") and \
+                        not before.meta().get("content_withheld"):
+                    # Archived with its content earlier (a password, or credentials): an empty body now
+                    # says only that this run has no password; it is not a new version.
+                    summary.protected += 1
+                    self.on_result(f"protected {ref}: archived with its content before; no password given "
+                                   "this run", None, None)
+                    return True
             imported = 0
-            if revisions:  # first, so that history keeps each text's earliest date
-                imported = import_revisions(self.archive, self.locator, fetched, autosaves, self.summary)
+            if run.revisions:  # first, so that history keeps each text's earliest date
+                imported = import_revisions(self.archive, self.locator, fetched, run.autosaves, summary)
             result = self.archive.capture(fetched.post, fetched.source(), fetched.raw, site_url=self.site,
                                           rest_base=fetched.rest_base, with_credentials=fetched.with_credentials,
                                           skip_rendering=self.skip_rendering)
             result = replace(result, revisions=imported)
         except WparchiveError as exc:
-            self.summary.failed += 1
-            self.summary.failures.append((ref, str(exc)))
-            self.on_result(f"failed {ref}: {exc}", None, str(exc))
+            self.record_failure(summary, ref, str(exc))
             return False
+        line = result.line
         if result.status == "new":
             self.summary.versions.append(result.snapshot.cite)
-        if result.rendering:
-            self.summary.rendering += 1
+        if fetched.post.withheld:
+            summary.protected += 1
+            if result.status == "new":
+                line = f"protected {result.snapshot.cite} (content withheld: no password)"
+        elif result.rendering:
+            summary.rendering += 1
         elif result.status == "unchanged":
-            self.summary.unchanged += 1
+            summary.unchanged += 1
         elif before is None:
-            self.summary.new += 1
+            summary.new += 1
         else:
-            self.summary.changed += 1
-        self.on_result(result.line, result, None)
+            summary.changed += 1
+        if label and result.status == "new":
+            line = f"{label} {result.snapshot.cite}"
+        self.on_result(line, result, None)
         return True
 
 
 def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autosaves: bool = False,
-                     summary: SiteSummary | None = None) -> int:
+                     summary: TypeSummary | None = None) -> int:
     """Import the revisions of one fetched post (needs credentials); returns how many made versions.
 
     Each WordPress revision is imported at most once: its id is recorded in snapshot.json and a known
@@ -277,15 +438,17 @@ def import_revisions(archive: Archive, locator: Locator, fetched: Fetched, autos
 class _TypeRun:
     """What one type's run has seen: IDs, the newest modification, failures, the server's clock."""
 
-    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, revisions: bool, autosaves: bool) -> None:
-        self.owner, self.api, self.base = owner, api, base
+    def __init__(self, owner: SiteArchiver, api: ApiRoot, base: str, summary: TypeSummary, revisions: bool,
+                 autosaves: bool) -> None:
+        self.owner, self.api, self.base, self.summary = owner, api, base, summary
         self.revisions, self.autosaves = revisions, autosaves
         self.seen: set[int] = set()
         self.failed_ids: set[int] = set()
         self.newest: datetime | None = None
         self.server_now: datetime | None = None
 
-    def take(self, items: Iterator[tuple[dict[str, Any], bytes, Any]]) -> None:
+    def take(self, items: Iterator[tuple[dict[str, Any], bytes, Any]], extra: bool = False) -> None:
+        """Capture each listed post once; `extra` listings (newest IDs, retries) add to the total."""
         params = self.owner.locator.params()
         for data, raw, response in items:
             if self.server_now is None:
@@ -294,24 +457,35 @@ class _TypeRun:
             if post.id is None or post.id <= 0:  # it would name the folder: a failure, never a path
                 ref = f"{host_folder(self.owner.site)}/{self.base}"
                 why = f"a listed post has no valid id ({str(data.get('id'))[:40]!r}); it was not archived"
-                self.owner.summary.failed += 1
-                self.owner.summary.failures.append((ref, why))
-                self.owner.on_result(f"failed {ref}: {why}", None, why)
+                self.owner.record_failure(self.summary, ref, why)
                 continue
             if post.id in self.seen:
                 continue
             self.seen.add(post.id)
+            if extra:
+                self.owner._announce(self.summary, 1)
             modified = gmt(post.modified_gmt)
-            if modified and (self.newest is None or modified > self.newest):
+            # A scheduled post is "modified" in the future: it must not move the cut-off (it would hide
+            # later edits, and move on every run, rewriting the state of an unchanged site).
+            now = self.server_now or datetime.now(timezone.utc)
+            if modified and modified <= now and (self.newest is None or modified > self.newest):
                 self.newest = modified
             url = with_params(self.api.url(f"/wp/v2/{self.base}/{post.id}"), params)
             post = self.owner.locator.complete_terms(self.api, post)
             fetched = Fetched(post, raw, self.api, self.base, url, response.status_code, {}, site=self.owner.site,
                               with_credentials=self.owner.client.credentials is not None)
-            if self.owner.capture(fetched, self.revisions, self.autosaves):
+            if self.owner.capture(fetched, self):
                 self.failed_ids.discard(post.id)
             else:
                 self.failed_ids.add(post.id)
+
+
+def _error_code(response: Any) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("code") or "") if isinstance(body, dict) else ""
 
 
 def _http_date(value: str | None) -> datetime | None:
@@ -319,16 +493,8 @@ def _http_date(value: str | None) -> datetime | None:
         parsed = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
-    # "-0000" (and a missing zone) parse as naive; HTTP dates are GMT whatever they say.
+    # `-0000` (RFC 5322's "no zone known") parses without a zone: an HTTP date is always GMT.
     return parsed.replace(tzinfo=timezone.utc) if parsed is not None and parsed.tzinfo is None else parsed
-
-
-def _read_state(path: Any) -> dict[str, Any]:
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
 
 
 def since_date(text: str) -> datetime:

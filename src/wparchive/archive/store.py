@@ -48,6 +48,7 @@ FILES = ("response.json", "post.txt", "post.md")
 TMP_PREFIX = ".tmp-"
 LOCKS_FOLDER = ".locks"  # one lock file per site folder
 STATE_NAME = ".state.json"  # whole-site progress, one per post type folder
+SITE_STATE_NAME = ".site.json"  # whole-site runs: what was learnt about a site (API root, quirks)
 COMMENTS_DIR = "comments"  # a post's comments, versioned apart from it: <post>/comments/<snapshot>/
 COMMENT_FILES = ("comments.json", "comments.txt")
 COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progress, one per site
@@ -140,6 +141,29 @@ class Archive:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
             f.close()
 
+    def writer_active(self, host: str) -> bool:
+        """True while a process holds the write lock of one site (its temporaries are live, not stray)."""
+        if self._held.get(host):
+            return True
+        try:
+            f = open(self.lock_path(host), "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return False
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            f.close()  # closing drops a shared lock taken here
+        return False
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            f.close()  # closing drops a shared lock taken here
+        return False
+
     # -- writing ---------------------------------------------------------------------------
     def type_folder(self, site_url: str, rest_base: str) -> Path:
         """The folder of one post type of one site: the same sanitised names as the snapshots in it."""
@@ -153,6 +177,10 @@ class Archive:
     def index_path(self) -> Path:
         """Where the search index lives (with SQLite's -wal and -shm files beside it)."""
         return self.root / INDEX_NAME
+
+    def site_state_path(self, site_url: str) -> Path:
+        """Where whole-site runs remember what they learnt about a site (API root, its quirks)."""
+        return self.root / host_folder(site_url) / SITE_STATE_NAME
 
     def key_for(self, post: Post, site_url: str | None = None, rest_base: str | None = None) -> PostKey:
         """Where a post is filed. A live capture is filed under the site it was fetched from, never
@@ -252,6 +280,8 @@ class Archive:
             "source": source.to_json(),
         }
         meta.update(metadata(post))
+        if post.withheld:  # a later run with the password replaces it with the content, as a new version
+            meta["content_withheld"] = True
         meta["content_hash"] = digest
         if post.content_raw is not None:  # tells a rendering change from an edit
             meta["content_raw_sha256"] = sha256(post.content_raw.encode("utf-8"))
@@ -369,14 +399,16 @@ class Archive:
         if not self.root.is_dir():
             return 0, problems
         # atomic_write's temporary files (a state file's) left by a killed process.
-        for leftover in sorted(self.root.glob("*/*/.*.tmp")):
-            problems.append(Problem(leftover, "stray", "an interrupted write's temporary file; safe to delete"))
+        for leftover in sorted(self.root.glob("*/*/.*.tmp")) + sorted(self.root.glob("*/.*.tmp")):
+            if self._stray(leftover):
+                problems.append(Problem(leftover, "stray", "an interrupted write's temporary file; safe to delete"))
         for key in self.posts():
             post_dir = self.post_dir(key)
             for child in sorted(post_dir.iterdir()):
                 if child.name.startswith(TMP_PREFIX):
-                    problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; "
-                                                           "safe to delete"))
+                    if self._stray(child):
+                        problems.append(Problem(child, "stray", "an interrupted capture's temporary folder; "
+                                                               "safe to delete"))
                 elif _SNAPSHOT_NAME.match(child.name) and child.is_dir():
                     checked += 1
                     problems.extend(verify_snapshot(child))
@@ -385,6 +417,15 @@ class Archive:
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
+
+    def _stray(self, temporary: Path) -> bool:
+        # A temporary is live while a writer holds the lock (it is renamed or removed before the lock
+        # is released); it is stray only if it still exists once no writer holds the lock.
+        try:
+            host = temporary.relative_to(self.root).parts[0]
+        except (ValueError, IndexError):
+            return temporary.exists()
+        return not self.writer_active(host) and temporary.exists()
 
 
 def _latest_made_like(versions: list[Snapshot], with_credentials: bool | None) -> Snapshot | None:
@@ -409,6 +450,8 @@ def _is_rendering_change(compared: Snapshot, post: Post) -> bool:
         return False
     if not post.modified_gmt or meta.get("modified_gmt") != post.modified_gmt:
         return False
+    if meta.get("content_withheld") != (True if post.withheld else None):
+        return False  # a protected post's content arriving (a password given), or withheld again
     now = metadata(post)
     if any(meta.get(f) != now[f] for f in ("slug", "status", "link", "date_gmt", "author", "categories", "tags")):
         return False  # a change of status or terms is the site's, however it was saved

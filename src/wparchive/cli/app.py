@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any
@@ -51,7 +52,11 @@ class _Group(click.Group):
             code = exc.exit_code
         except OSError as exc:  # the file system refused: a path the user can fix
             where = exc.filename or "a file"
-            fail(f"cannot use {where}: {exc.strerror or exc}; check the path and its permissions")
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                fail(f"the disk is full: cannot write {where} ({exc.strerror}); free some space and run the "
+                     "same command again")
+            else:
+                fail(f"cannot use {where}: {exc.strerror or exc}; check the path and its permissions")
             code = EXIT_USAGE
         except KeyboardInterrupt:
             fail("interrupted")

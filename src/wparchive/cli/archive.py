@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import signal
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,22 @@ from wparchive.archive.site import SiteArchiver, since_date
 from wparchive.archive.store import Archive, host_folder
 from wparchive.cli.many import archive_sites
 from wparchive.cli.media import MediaRun, media_options, parse_size
-from wparchive.cli.options import archive_option, common_options, fail, is_quiet, make_client, network_options, warn
+from wparchive.cli.options import (
+    archive_option,
+    common_options,
+    fail,
+    is_quiet,
+    make_client,
+    network_options,
+    redact_userinfo,
+    strip_userinfo,
+    warn,
+)
 from wparchive.cli.output import print_json
-from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, InputError, WparchiveError
+from wparchive.errors import EXIT_INTERRUPTED, EXIT_PARTIAL, EXIT_USAGE, InputError, WparchiveError
 from wparchive.outputs.index import attach
 from wparchive.sources.discover import Locator
+from wparchive.sources.passwords import PostPasswords
 
 
 def _terminate_as_interrupt(signum: int, frame: Any) -> None:
@@ -49,6 +62,11 @@ def _terminate_as_interrupt(signum: int, frame: Any) -> None:
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another wparchive writing the same archive.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results (with --all: the summary) as JSON.")
+@click.option("--post-passwords", "passwords_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File of `ID-or-URL PASSWORD` lines for password-protected posts (mode 600; never stored).")
+@click.option("--log-format/--no-log-format", default=None,
+              help="With --all: start each summary line with the UTC time and the site (the default when "
+                   "stderr is not a terminal, as in cron).")
 @click.option("--sites", "sites_file", type=click.Path(dir_okay=False, path_type=Path),
               help="A watch list (TOML, or one URL a line): archive every site in it.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=4, show_default=True,
@@ -61,7 +79,8 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
                 media_hosts: tuple[str, ...], media_max_size: str, skip_rendering: bool, user: str | None,
                 post_password: str | None, timeout: float, retries: int, delay: float,
                 max_retry_wait: float, max_response_size: int, lock_timeout: float,
-                as_json: bool, sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
+                as_json: bool, passwords_file: Path | None, log_format: bool | None,
+                sites_file: Path | None, jobs: int, scheduler: str | None) -> int:
     """Capture posts as new snapshots in the archive (nothing is written for an unchanged post).
 
     TARGET is a permalink (https://site/2024/05/slug/, ?p=ID, ?page_id=ID), a REST URL
@@ -89,6 +108,12 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     quiet = is_quiet()
     if not math.isfinite(lock_timeout) or not math.isfinite(timeout) or not math.isfinite(delay):
         raise click.UsageError("--lock-timeout, --timeout and --delay take finite numbers of seconds")
+    if timeout <= 0:
+        raise click.UsageError(f"--timeout {timeout:g} must be more than 0 seconds (the default is 30)")
+    if lock_timeout < 0:
+        raise click.UsageError(f"--lock-timeout {lock_timeout:g} must be 0 seconds or more")
+    site, targets, url_password = strip_userinfo(site, targets, user)
+    passwords = PostPasswords.read(passwords_file) if passwords_file is not None else None
     if targets.count("-") > 1:
         raise click.UsageError("'-' (standard input) is given more than once; it can be read only once")
     if sites_file is not None:
@@ -122,20 +147,22 @@ def archive_cmd(targets: tuple[str, ...], archive_dir: Path, site: str | None, t
     try:
         if all_:
             assert site is not None
-            client = make_client(user, site, timeout, retries, delay, max_retry_wait, max_response_size)
-            locator = Locator(client, post_password=post_password)
+            client = make_client(user, site, timeout, retries, delay, max_retry_wait, max_response_size,
+                                 password=url_password)
+            locator = Locator(client, post_password=post_password, passwords=passwords, on_note=warn)
             keeper = MediaRun(archive, client, site, media_hosts, max_size, quiet or as_json) if media else None
             code = _archive_site(archive, locator, site, type_ or "posts", since, full, revisions, autosaves,
-                                 quiet, as_json, keeper, skip_rendering)
-            if comments and code != EXIT_INTERRUPTED:
-                code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json))
+                                 quiet, as_json, log_format, keeper, skip_rendering)
+            if comments and code not in (EXIT_INTERRUPTED, EXIT_USAGE):
+                code = max(code, _archive_site_comments(archive, locator, site, full, quiet, as_json, log_format))
             return code
         needs_network = any(not is_dump_path(t) for t in targets)
         locator = None
         if needs_network:
             hint = site or next((t for t in targets if t.startswith(("http://", "https://"))), None)
-            client = make_client(user, hint, timeout, retries, delay, max_retry_wait, max_response_size)
-            locator = Locator(client, post_password=post_password)
+            client = make_client(user, hint, timeout, retries, delay, max_retry_wait, max_response_size,
+                                 password=url_password)
+            locator = Locator(client, post_password=post_password, passwords=passwords, on_note=warn)
         keeper = None
         if media:
             if locator is None:
@@ -187,7 +214,7 @@ def _archive_targets(archive: Archive, locator: Locator | None, targets: tuple[s
 
 
 def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: bool, quiet: bool,
-                           as_json: bool) -> int:
+                           as_json: bool, log_format: bool | None = None) -> int:
     """After the posts: every comment of the site, listed in pages (see archive/comments.py)."""
     try:
         with archive.lock(host_folder(site)):
@@ -200,58 +227,117 @@ def _archive_site_comments(archive: Archive, locator: Locator, site: str, full: 
             if result.status == "new":
                 click.echo(result.line)
     if not as_json:
-        click.echo(summary.line(), err=True)
+        click.echo(_stamp(site, log_format) + summary.line(), err=True)
     return 0
 
 
-def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
-                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, keeper: MediaRun | None = None,
-                  skip_rendering: bool = False) -> int:
-    cutoff = since_date(since) if since else None
-    show_bar = not quiet and not as_json and sys.stderr.isatty()
-    if keeper is not None and show_bar:
-        keeper.quiet = True  # media lines would break the progress bar
-    bar: Any = None
+def _stamp(site: str, log_format: bool | None) -> str:
+    """`--log-format`'s start of a summary line: the UTC time and the site (default: stderr is no terminal)."""
+    if log_format is None:
+        log_format = not sys.stderr.isatty()
+    if not log_format:
+        return ""
+    return f"{datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')} {redact_userinfo(site)} "
 
-    def on_total(total: int) -> None:
-        nonlocal bar
-        if show_bar and bar is None:
-            bar = click.progressbar(length=total, label="archiving", file=sys.stderr, show_pos=True,
-                                    item_show_func=lambda _: archiver.summary.line())
-            bar.__enter__()
+
+def _archive_site(archive: Archive, locator: Locator, site: str, types: str, since: str | None, full: bool,
+                  revisions: bool, autosaves: bool, quiet: bool, as_json: bool, log_format: bool | None,
+                  keeper: MediaRun | None = None, skip_rendering: bool = False) -> int:
+    cutoff = since_date(since) if since else None
+    if log_format is None:  # a cron log or a pipe: each summary line says when and which site
+        log_format = not sys.stderr.isatty()
+    progress = Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
+    if keeper is not None and progress.enabled:
+        keeper.quiet = True  # media lines would break the progress bar
 
     def on_result(line: str, result: Any, error: str | None) -> None:
-        if bar is not None:
-            bar.update(1, line)
-        elif not quiet and not as_json:
-            click.echo(line)
+        progress.step(line)
+        # Data lines go to stdout whatever is a terminal; -q keeps those that need attention.
+        if not as_json and (not quiet or line.split(" ", 1)[0] in ATTENTION):
+            progress.echo(line)
         if keeper is not None and result is not None:
             if keeper.api is None:
                 keeper.api = locator.api_root(site)
             keeper.keep(result.snapshot)
 
     def on_warning(message: str) -> None:
-        if bar is None and not as_json:  # under a bar (or with --json) they come after it, in the summary
+        if not progress.enabled and not as_json:  # under a bar (or with --json) they come after it, in the summary
             warn(message)
 
-    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=on_total, on_warning=on_warning,
+    archiver = SiteArchiver(archive, locator, site, on_result=on_result, on_total=progress.set_total,
+                            on_warning=on_warning,
                             skip_rendering=skip_rendering)
+    progress.describe = archiver.summary.line
     try:
         summary = archiver.run(types, since=cutoff, full=full, revisions=revisions, autosaves=autosaves)
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        progress.close()
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
-        if bar is not None or quiet:  # per-post lines were not printed as they happened
-            for ref, why in summary.failures:
-                click.echo(f"failed {ref}: {why}", err=True)
-        if bar is not None:
+        if progress.enabled:
             for message in summary.warnings:
                 warn(message)
-        click.echo(summary.line(), err=True)
+        stamp = _stamp(site, log_format)
+        for line in summary.lines():
+            click.echo(stamp + line, err=True)
+    if summary.stopped:
+        fail(summary.stopped)
+        return EXIT_USAGE
     if summary.interrupted:
         fail("interrupted; run the same command again to resume")
         return EXIT_INTERRUPTED
     return EXIT_PARTIAL if summary.failed or (keeper is not None and keeper.failures) else 0
+
+
+ATTENTION = ("failed", "gone", "hidden", "trashed")
+
+
+class Progress:
+    """A progress bar on stderr that fits the terminal: one line, redrawn, the item text truncated."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.total = 0
+        self.done = 0
+        self.describe: Any = lambda: ""
+        self.drawn = False
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+
+    def step(self, line: str) -> None:
+        self.done += 1
+        self.draw()
+
+    def draw(self) -> None:
+        if not self.enabled:
+            return
+        width = shutil.get_terminal_size((80, 24)).columns
+        total = max(self.total, self.done)
+        head = f"archiving {self.done}/{total} "
+        bar_width = 20
+        filled = bar_width * self.done // total if total else 0
+        bar = "[" + "#" * filled + "-" * (bar_width - filled) + "] "
+        room = width - 1 - len(head) - len(bar)
+        text = self.describe()
+        if room < 10:
+            bar, room = "", width - 1 - len(head)
+        if len(text) > room:
+            text = text[:max(0, room - 1)] + "…" if room > 0 else ""
+        sys.stderr.write("\r\x1b[K" + head + bar + text)
+        sys.stderr.flush()
+        self.drawn = True
+
+    def echo(self, line: str) -> None:
+        if self.drawn and sys.stdout.isatty():  # the same terminal: the line goes above the bar
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+        click.echo(line)
+        if self.drawn and sys.stdout.isatty():
+            self.draw()
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

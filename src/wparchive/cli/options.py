@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import click
 
@@ -181,9 +181,49 @@ class _Size(click.ParamType):
 SIZE = _Size()
 
 
+def redact_userinfo(url: str) -> str:
+    """`url` without a `user:password@` part, for anything printed."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[1], parts.path, parts.query, parts.fragment))
+
+
+def strip_userinfo(site: str | None, targets: tuple[str, ...], user: str | None
+                   ) -> tuple[str | None, tuple[str, ...], str | None]:
+    """URLs without their `user:password@`; the password is used only for `--user` of the same name.
+
+    A password in a URL ends up in shell history and logs, so it is never printed; without `--user`
+    it is refused rather than silently ignored.
+    """
+    password = None
+    cleaned = []
+    for value in ([site] if site else []) + list(targets):
+        try:
+            parts = urlsplit(value) if "//" in value else None
+        except ValueError:
+            parts = None
+        if parts is None or "@" not in parts.netloc:
+            cleaned.append(value)
+            continue
+        bare = redact_userinfo(value)
+        name = unquote(parts.username or "")
+        if not user or name != user:
+            raise InputError(f"{bare} has credentials in it (user:password@); they are not used from a URL: "
+                             "give --user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc, and the URL without them")
+        password = unquote(parts.password) if parts.password else password
+        cleaned.append(bare)
+    if site:
+        return cleaned[0], tuple(cleaned[1:]), password
+    return site, tuple(cleaned), password
+
+
 def make_client(user: str | None, host_hint: str | None, timeout: float, retries: int, delay: float,
                 max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
-                max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE) -> Client:
+                max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE, password: str | None = None) -> Client:
     credentials = None
     if user:
         try:
@@ -191,7 +231,7 @@ def make_client(user: str | None, host_hint: str | None, timeout: float, retries
             origin = origin_of(host_hint) if host_hint else None
         except ValueError:
             raise InputError(f"{host_hint} is not a valid URL; check it") from None
-        password = find_password(host)  # ~/.netrc is looked up by the host the credentials are for
+        password = find_password(host) or password  # ~/.netrc is looked up by the host the credentials are for
         if not password:
             raise InputError(f"--user {user} needs a password: set WPARCHIVE_APP_PASSWORD or add {host or 'the host'} "
                              "to ~/.netrc")

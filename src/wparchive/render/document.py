@@ -24,6 +24,10 @@ HASHED_FIELDS = ("id", "type", "slug", "link", "status", "title", "date_gmt", "a
                  "categories", "tags")
 
 
+# post.txt's body for a password-protected post archived without its password: say so, never "empty".
+WITHHELD_NOTE = "[password-protected: WordPress sent no content without the post's password]"
+
+
 def _body_html(post: Post) -> str:
     return render_raw(post.content_html) if post.content_is_raw else post.content_html
 
@@ -36,7 +40,7 @@ def render_title(post: Post) -> str:
 def render_text(post: Post) -> str:
     """`post.txt`: title, blank line, body; LF line ends and a final newline."""
     title = render_title(post)
-    body = html_to_text(_body_html(post))
+    body = WITHHELD_NOTE if post.withheld else html_to_text(_body_html(post))
     parts = [p for p in (title, body) if p]
     return "\n\n".join(parts) + "\n" if parts else ""
 
@@ -88,6 +92,10 @@ def render_markdown(post: Post, source: str | None = None) -> str:
         "categories": meta["categories"],
         "tags": meta["tags"],
     }
+    if post.protected:
+        front["protected"] = True
+    if post.withheld:
+        front["content_withheld"] = True
     if source is not None:
         front["source"] = source
     lines = ["---"] + [f"{key}: {_yaml_scalar(value)}" for key, value in front.items()] + ["---"]

@@ -11,6 +11,7 @@ Discovery order (WordPress >= 5.5 advertises the exact route of a single post):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
@@ -22,6 +23,7 @@ from requests.utils import parse_header_links
 from wparchive.errors import InputError, RemoteError
 from wparchive.model import Post, Source, sort_terms, term_name
 from wparchive.sources.dump import split_json_values
+from wparchive.sources.passwords import PostPasswords
 from wparchive.sources.rest import Client, is_html, parse_json, redact_url, refuse_html, with_params
 
 API_REL = "https://api.w.org/"
@@ -103,7 +105,8 @@ def refuse_protected(post: Post, what: str) -> None:
     """A password-protected post arrives with empty content: archiving that would lose the post."""
     if post.protected and not post.content_html.strip():
         raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
-                          "give --post-password (it is used for the request only, never stored)")
+                          "give --post-password, or --post-passwords FILE (used for the request only, never "
+                          "stored)")
 
 
 def _origin(url: str) -> str:
@@ -150,12 +153,16 @@ def _links(response: requests.Response) -> list[dict[str, str]]:
 class Locator:
     """Turns targets into fetched posts through one `Client`."""
 
-    def __init__(self, client: Client, *, post_password: str | None = None) -> None:
+    def __init__(self, client: Client, *, post_password: str | None = None,
+                 passwords: PostPasswords | None = None, on_note: Callable[[str], None] | None = None) -> None:
         self.client = client
+        self.on_note = on_note or (lambda _: None)
         self.post_password = post_password
+        self.passwords = passwords or PostPasswords()
         self._types: dict[str, list[str]] = {}
         # Per API root, (type slug, rest_base) of the types whose rest_base is no plain name (`../x`).
         self.unusable_types: dict[str, list[tuple[str, str]]] = {}
+        self._roots: dict[str, ApiRoot] = {}
         self._term_names: dict[tuple[str, str, int], str | None] = {}  # (api root, route, id): for this run
 
     # -- public ----------------------------------------------------------------------------
@@ -176,19 +183,54 @@ class Locator:
         return self._by_slug(api, target, type_, None, site)
 
     def api_root(self, site: str) -> ApiRoot:
-        """The REST API root of the site at `site`: advertised, else `/wp-json/`, else `?rest_route=/`."""
-        site = site if site.startswith(("http://", "https://")) else "https://" + site
-        response = self.client.get(site, accept="text/html,application/json;q=0.9,*/*;q=0.8")
-        api = self._advertised_root(response)
-        return api or self._guess_root(response.url or site)
+        """The REST API root of the site at `site`: advertised, else `/wp-json/`, else `?rest_route=/`.
 
-    def fetch_route(self, api: ApiRoot, base: str, post_id: int, *, what: str | None = None) -> Fetched:
+        A site without a scheme is tried over https, then (without credentials only: they never go
+        over plain http unless asked for) over http, and `on_note` is told so.
+        """
+        if site in self._roots:
+            return self._roots[site]
+        accept = "text/html,application/json;q=0.9,*/*;q=0.8"
+        if site.startswith(("http://", "https://")):
+            url = site
+            response = self.client.get(url, accept=accept)
+        else:
+            url = "https://" + site
+            try:
+                response = self.client.get(url, accept=accept)
+            except RemoteError as exc:
+                if self.client.credentials is not None:
+                    raise RemoteError(f"{site} did not answer over https ({exc}); credentials are sent only "
+                                      f"over https: give --site http://{site} to send them over plain http") from None
+                url = "http://" + site
+                response = self.client.get(url, accept=accept)
+                self.on_note(f"--site {site} has no scheme and https did not answer: using {url}")
+        api = self._advertised_root(response) or self._guess_root(response.url or url)
+        self._roots[site] = api
+        return api
+
+    def remember_root(self, site: str, api: ApiRoot) -> None:
+        """An API root known from an earlier run: `api_root(site)` answers it without a request."""
+        self._roots[site] = api
+
+    def forget_root(self, site: str) -> None:
+        self._roots.pop(site, None)
+
+    def password_for(self, post_id: int | None, link: str | None) -> str | None:
+        """The password of a protected post: from --post-passwords, else --post-password."""
+        return self.passwords.get(post_id, link) or self.post_password
+
+    def fetch_route(self, api: ApiRoot, base: str, post_id: int, *, what: str | None = None,
+                    password: str | None = None) -> Fetched:
         """GET one post's route with embedded author and terms (and `context=edit` with credentials)."""
         url = api.url(f"/wp/v2/{base}/{post_id}")
         params = self.params()
+        if password:
+            params["password"] = password
         label = what or f"{base}/{post_id}"
         data, response = self.client.get_json(url, params, what=label)
-        return self.fetched(api, base, data, response, with_params(url, params), label)
+        return self.fetched(api, base, data, response, with_params(url, params), label,
+                            password_sent="password" in params)
 
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"_embed": EMBED}
@@ -199,14 +241,20 @@ class Locator:
         return params
 
     def fetched(self, api: ApiRoot, base: str, data: Any, response: requests.Response, url: str,
-                what: str) -> Fetched:
+                what: str, refuse: bool = True, password_sent: bool = False) -> Fetched:
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
         if post.id is None or post.id <= 0:  # it names the archive folder: a positive integer only
             raise RemoteError(f"{redact_url(response.url)} returned a post without a valid id "
                               f"({str(data.get('id'))[:40]!r})")
-        refuse_protected(post, what)
+        if refuse and post.withheld and not password_sent:
+            # A password from --post-passwords for this post (by ID or permalink): ask its route with it.
+            password = self.passwords.get(post.id, post.link)
+            if password:
+                return self.fetch_route(api, base, post.id, what=what, password=password)
+        if refuse:
+            refuse_protected(post, what)
         post = self.complete_terms(api, post)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
