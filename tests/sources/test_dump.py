@@ -198,3 +198,11 @@ def test_terms_are_sorted_and_decoded_and_title_prefixes_dropped():
     assert private.title_html == protected.title_html == "Hello"
     # A public post may be called "Private: ..." by its author: only WordPress's own prefix goes.
     assert Post.from_api(dict(POST, title={"rendered": "Private: Hello"})).title_html == "Private: Hello"
+
+
+def test_a_cut_off_array_of_numbers_is_refused_not_a_crash():
+    # Cut off after bare numbers: the salvage record is only for objects; before, a TypeError escaped.
+    with pytest.raises(InputError) as err:
+        read_dump(b"[1, 2", "cut.json")
+    assert str(err.value) == (f"cut.json holds no WordPress post (item 0 is a JSON number, not a post; skipped); "
+                              f"{HINT}")

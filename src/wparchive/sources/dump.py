@@ -281,7 +281,7 @@ def _salvage(dump: Dump, text: str, replaced: int) -> None:
             last = index == len(value) - 1
             start = starts[index] if index < len(starts) else 0
             end = starts[index + 1] if index + 1 < len(starts) else len(text)
-            record = _salvage_record(result, item, replaced) if last else None
+            record = _salvage_record(result, item, replaced) if last and isinstance(item, dict) else None
             _add_value(dump, item, text[start:end].rstrip().rstrip(","), f"item {index}", record)
     elif isinstance(value, dict):
         if not _is_post(value):
