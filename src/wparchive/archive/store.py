@@ -156,13 +156,6 @@ class Archive:
         finally:
             f.close()  # closing drops a shared lock taken here
         return False
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        finally:
-            f.close()  # closing drops a shared lock taken here
-        return False
 
     # -- writing ---------------------------------------------------------------------------
     def type_folder(self, site_url: str, rest_base: str) -> Path:
