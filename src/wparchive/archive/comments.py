@@ -16,11 +16,12 @@ import os
 import secrets
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from wparchive import __version__
+from wparchive.archive.listing import gmt
 from wparchive.archive.store import (
     _SNAPSHOT_NAME,
     _TIME_FORMAT,
@@ -155,7 +156,7 @@ def archive_site_comments(archive: Archive, client: Client, api: ApiRoot, site: 
     state_path = archive.comments_state_path(site)
     state = _read_state(state_path)
     scope = _scope(client)
-    newest_seen = _gmt(state.get("newest")) if state.get("scope") == scope and not full else None
+    newest_seen = gmt(state.get("newest")) if state.get("scope") == scope and not full else None
     params = comment_params(client.credentials is not None)
     if newest_seen is not None:
         # `after` is strict; a second earlier keeps a comment made later in that same second.
@@ -167,7 +168,7 @@ def archive_site_comments(archive: Archive, client: Client, api: ApiRoot, site: 
         summary.listed += 1
         if comment.post is not None:
             by_post.setdefault(comment.post, []).append(comment)
-        when = _gmt(comment.date_gmt)
+        when = gmt(comment.date_gmt)
         if when is not None and (newest is None or when > newest):
             newest = when
     host = host_folder(site)
@@ -239,16 +240,6 @@ def comment_snapshot(archive: Archive, key: PostKey, spec: str | None = None) ->
     if not matches:
         raise InputError(f"{key.ref} has no comment version {spec}")
     return matches[-1]
-
-
-def _gmt(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _read_state(path: Path) -> dict[str, Any]:

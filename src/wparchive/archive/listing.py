@@ -39,8 +39,9 @@ FAR_FUTURE = "2999-12-31T23:59:59Z"
 HONOURED, IGNORED = "honoured", "ignored"
 
 
-def gmt(value: str | None) -> datetime | None:
-    if not value:
+def gmt(value: Any) -> datetime | None:
+    """A WordPress GMT time (or an ISO time with its zone) as an aware datetime; None if it is not one."""
+    if not isinstance(value, str) or not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))

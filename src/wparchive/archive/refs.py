@@ -67,7 +67,10 @@ def site_of(archive: Archive, ref: str) -> str | None:
     with no path, or its folder), else None."""
     text = ref.strip()
     if _is_url(text):
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # a malformed URL ("Invalid IPv6 URL") names no site
+            return None
         if parts.path.strip("/") or parts.query:
             return None
         text = parts.netloc

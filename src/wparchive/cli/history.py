@@ -9,7 +9,7 @@ import click
 from wparchive.archive.comments import comment_snapshot, verify_comments
 from wparchive.archive.history import LogEntry, list_posts, log_entries
 from wparchive.archive.media import local_markdown, verify_media
-from wparchive.archive.refs import resolve_post, resolve_snapshot, split_version
+from wparchive.archive.refs import resolve_post, resolve_snapshot, site_of, split_version
 from wparchive.archive.store import Archive
 from wparchive.cli import output
 from wparchive.cli.complete import complete_ref
@@ -21,7 +21,6 @@ from wparchive.errors import (
     InputError,
 )
 from wparchive.outputs.index import SearchIndex
-from wparchive.outputs.timeline import site_host
 
 
 def log_json(entry: LogEntry) -> dict[str, object]:
@@ -68,7 +67,7 @@ def log_cmd(ref: str, archive_dir: Path, since: str | None, until: str | None, a
         wparchive log example.com --html -o example-history/
     """
     archive = Archive(archive_dir)
-    host = site_host(archive, ref)
+    host = site_of(archive, ref)
     if host is not None:
         if html_dir is not None and not as_html:
             raise click.UsageError("-o/--output goes with --html")

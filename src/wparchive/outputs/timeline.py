@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from wparchive.archive.history import changes
-from wparchive.archive.store import Archive, PostKey, Snapshot, host_folder
+from wparchive.archive.store import Archive, PostKey, Snapshot
 from wparchive.diff.compare import compare
 from wparchive.diff.sides import snapshot_side
 from wparchive.errors import InputError
@@ -21,25 +20,6 @@ from wparchive.fsutil import atomic_write
 from wparchive.outputs.html import TimelineRow, diff_page
 
 FIRST = "first capture"
-
-
-def site_host(archive: Archive, ref: str) -> str | None:
-    """The archived site's folder when REF names a whole site (`example.com`, `example.com:8080`, or its URL
-    with no path), else None."""
-    text = ref.strip()
-    if text.startswith(("http://", "https://")):
-        try:
-            parts = urlsplit(text)
-        except ValueError:
-            return None
-        if parts.path.strip("/") or parts.query:
-            return None
-        text = parts.netloc
-    text = text.rstrip("/")
-    if not text or "/" in text or "@" in text or text.isdigit():
-        return None
-    folder = host_folder(text)
-    return folder if folder and not folder.startswith(".") and (archive.root / folder).is_dir() else None
 
 
 def name_bound(date: str, upper: bool) -> str:
