@@ -1,0 +1,78 @@
+"""The store's paths and probes pinned exactly, and the order of versions taken in one second.
+
+Each case pins a line of archive/store.py or archive/versions.py that a mutant (bench/mutation.sh)
+changed unnoticed.
+"""
+
+import json
+
+import pytest
+
+from tests.archive.test_store import KEY, at, capture
+from wparchive.archive.store import Archive
+from wparchive.errors import InputError
+
+HOST = "example.com_8080"
+
+
+def test_writer_active_sees_this_process_another_writer_and_nobody(tmp_path):
+    archive = Archive(tmp_path, lock_timeout=0)
+    assert archive.writer_active(HOST) is False  # no lock file yet
+    with archive.lock(HOST):
+        assert archive.writer_active(HOST) is True  # held here
+    assert archive.lock_path(HOST).is_file()
+    assert archive.writer_active(HOST) is False  # a lock file nobody holds
+    other = Archive(tmp_path, lock_timeout=0)
+    with other.lock(HOST):
+        assert archive.writer_active(HOST) is True  # held by another writer (its own open file)
+    assert archive.writer_active(HOST) is False
+
+
+def test_paths_of_comments_state_and_media(tmp_path):
+    archive = Archive(tmp_path)
+    assert archive.comments_state_path("https://Example.COM:8080/blog") == tmp_path / HOST / ".comments-state.json"
+    digest = "ab" + "0" * 62
+    assert archive.media_blob_path(digest) == tmp_path / ".media" / "ab" / digest
+    with pytest.raises(InputError) as info:
+        archive.media_blob_path("AB" + "0" * 62)
+    assert str(info.value) == f"'AB{'0' * 62}' is not a sha256"
+
+
+def test_comment_snapshots_are_the_snapshot_folders_only(tmp_path):
+    archive = Archive(tmp_path)
+    folder = archive.comments_dir(KEY)
+    folder.mkdir(parents=True)
+    (folder / "20261129T100001Z-0123456789ab").mkdir()
+    (folder / "20261129T100002Z-0123456789ab").write_text("a file named like a snapshot")
+    (folder / "notes").mkdir()
+    assert archive.comment_snapshots(KEY) == [folder / "20261129T100001Z-0123456789ab"]
+
+
+def two_in_one_second(tmp_path):
+    archive = Archive(tmp_path)
+    capture(archive, content="<p>A</p>", when=at(1))
+    capture(archive, content="<p>B</p>", when=at(1))
+    folders = sorted(p for p in archive.post_dir(KEY).iterdir() if p.name.startswith("2026"))
+    return archive, folders
+
+
+@pytest.mark.parametrize("first_meta", [
+    "not json",  # unreadable: counted first
+    {"sequence": "9"},  # not a number: counted first
+])
+def test_versions_in_one_second_are_ordered_by_sequence_read_leniently(tmp_path, first_meta):
+    archive, (first, second) = two_in_one_second(tmp_path)
+    (second / "snapshot.json").write_text(json.dumps({"sequence": 1}))
+    (first / "snapshot.json").write_text(first_meta if isinstance(first_meta, str) else json.dumps(first_meta))
+    assert [s.name for s in archive.versions(KEY)] == [first.name, second.name]
+    (first / "snapshot.json").write_text(json.dumps({"sequence": 2}))
+    assert [s.name for s in archive.versions(KEY)] == [second.name, first.name]
+
+
+def test_an_id_prefix_naming_no_version(tmp_path):
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    with pytest.raises(InputError) as info:
+        archive.read(KEY, "20261129T100001Z-fff")
+    assert str(info.value) == (f"{HOST}/posts/7 has no version @20261129T100001Z-fff; "
+                               f"'wparchive log {HOST}/posts/7' lists them")
