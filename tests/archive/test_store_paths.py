@@ -38,6 +38,13 @@ def test_paths_of_comments_state_and_media(tmp_path):
     assert str(info.value) == f"'AB{'0' * 62}' is not a sha256"
 
 
+def test_paths_of_the_media_index_and_a_snapshots_media_list(tmp_path):
+    archive = Archive(tmp_path)
+    snapshot = capture(archive, when=at(1)).snapshot
+    assert archive.media_index_path() == tmp_path / ".media" / "index.jsonl"
+    assert archive.media_list_path(snapshot) == tmp_path / HOST / "posts" / "7" / "media" / f"{snapshot.name}.json"
+
+
 def test_comment_snapshots_are_the_snapshot_folders_only(tmp_path):
     archive = Archive(tmp_path)
     folder = archive.comments_dir(KEY)
@@ -72,6 +79,10 @@ def test_versions_in_one_second_are_ordered_by_sequence_read_leniently(tmp_path,
 def test_an_id_prefix_naming_no_version(tmp_path):
     archive = Archive(tmp_path)
     capture(archive, when=at(1))
+    with pytest.raises(InputError) as info:
+        archive.read(KEY, "2026X")  # a year with an X is no time (only a Z may end one)
+    assert str(info.value) == (f"{HOST}/posts/7 has no version @2026X; 'wparchive log {HOST}/posts/7' lists them "
+                               "(cite a version by its id, or a unique prefix of it)")
     with pytest.raises(InputError) as info:
         archive.read(KEY, "20261129T100001Z-fff")
     assert str(info.value) == (f"{HOST}/posts/7 has no version @20261129T100001Z-fff; "

@@ -37,6 +37,7 @@ def refusal(data: bytes) -> str:
     ("<" + "x" * 194 + "<body>", "is an HTML page, not a JSON dump"),
     ("x\n" * 100, "is not JSON"),  # line breaks and tabs are not binary
     ("x\t" * 100, "is not JSON"),
+    ("a" + " " * 60 + "b", "is not JSON"),  # spaces are text
     ("\ufffd" * 30, "is binary data, not a JSON dump"),
     # one control character in ten is text; one more is binary; only the first 512 are counted
     ("\x01" * 51 + "a" * 461, "is not JSON"),
@@ -93,6 +94,11 @@ def test_bytes_that_are_not_utf8_are_a_salvage_repair():
     assert dump.warnings == ["in.json: damaged dump, post 3 salvaged: 1 bytes that were not UTF-8 replaced by U+FFFD"]
 
 
+def test_an_invalid_escape_is_a_salvage_repair():
+    dump = read_dump(b'{"id": 3, "title": {"raw": "a\\qb"}}', "in.json")
+    assert dump.posts[0].salvage["repairs"] == ["1 invalid escapes kept as written"]
+
+
 def test_a_truncated_array_keeps_each_posts_exact_bytes():
     data = b'[{"id": 1}, {"id": 2}, {"id": 3, "title": "a\xffbcX'
     dump = read_dump(data, "in.json")
@@ -124,15 +130,15 @@ def test_salvage_summary(record, line):
 
 
 def test_json_lines_skip_what_is_not_a_post_and_go_on():
-    lines = [json.dumps(POST), "[1]", '{"name": "x"}', "not json", "[" * 100_000, "true", json.dumps(dict(POST, id=13))]
+    lines = [json.dumps(POST), "", "[1]", '{"name": "x"}', "not json", "[" * 100_000, "true", json.dumps(dict(POST, id=13))]
     dump = read_dump("\n".join(lines).encode(), "in.jsonl")
     assert [p.post.id for p in dump.posts] == [12, 13]
     assert dump.warnings == [
-        "in.jsonl: line 2 is a JSON array, not a post; skipped",
-        "in.jsonl: line 3 is a JSON object, not a post; skipped",
-        "in.jsonl: line 4: not valid JSON (Expecting value); skipped",
-        "in.jsonl: line 5: not valid JSON (nested too deep); skipped",
-        "in.jsonl: line 6 is a JSON boolean, not a post; skipped",
+        "in.jsonl: line 3 is a JSON array, not a post; skipped",
+        "in.jsonl: line 4 is a JSON object, not a post; skipped",
+        "in.jsonl: line 5: not valid JSON (Expecting value); skipped",
+        "in.jsonl: line 6: not valid JSON (nested too deep); skipped",
+        "in.jsonl: line 7 is a JSON boolean, not a post; skipped",
     ]
 
 
@@ -155,6 +161,13 @@ def test_standard_input_is_named_stdin(monkeypatch):
     monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(json.dumps(POST).encode())))
     dump = read_path("-")
     assert (dump.name, [p.name for p in dump.posts]) == ("<stdin>", ["<stdin>"])
+
+
+def test_read_path_names_the_dump_by_its_path(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(POST))
+    dump = read_path(str(path))
+    assert (dump.name, [p.name for p in dump.posts]) == (str(path), [str(path)])
 
 
 def test_read_path_errors(tmp_path):
