@@ -5,11 +5,13 @@ changed unnoticed.
 """
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tests.archive.test_store import KEY, at, capture
-from wparchive.archive.store import Archive
+from wparchive.archive.store import Archive, pick_version
+from wparchive.archive.versions import Snapshot
 from wparchive.errors import InputError
 
 HOST = "example.com_8080"
@@ -87,3 +89,21 @@ def test_an_id_prefix_naming_no_version(tmp_path):
         archive.read(KEY, "20261129T100001Z-fff")
     assert str(info.value) == (f"{HOST}/posts/7 has no version @20261129T100001Z-fff; "
                                f"'wparchive log {HOST}/posts/7' lists them")
+
+
+def test_a_hash_prefix_naming_two_versions_is_ambiguous():
+    versions = [Snapshot(KEY, Path(f"/a/20261129T10000{i}Z-abcd{i}0000000"), i) for i in (1, 2)]
+    assert pick_version(KEY, versions, "abcd1") is versions[0]
+    with pytest.raises(InputError) as info:
+        pick_version(KEY, versions, "abcd")
+    assert str(info.value) == (f"@abcd is ambiguous for {HOST}/posts/7: it names 2 versions (20261129T100001Z-abcd10000000, "
+                               "20261129T100002Z-abcd20000000); give more of the id")
+
+
+def test_an_empty_version_names_none(tmp_path):
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    with pytest.raises(InputError) as info:
+        archive.read(KEY, "")
+    assert str(info.value) == (f"{HOST}/posts/7 has no version @; 'wparchive log {HOST}/posts/7' lists them "
+                               "(cite a version by its id, or a unique prefix of it)")
