@@ -82,8 +82,8 @@ def test_short_utf16_is_still_utf16():
 
 def test_utf16_needs_no_nul_in_the_low_bytes():
     # NULs on both sides are not UTF-16 text: read as UTF-8, half of it is control characters
-    data = ("1" + " " * 20 + "\x00").encode("utf-16-le")
-    assert refusal(data) == "is binary data, not a JSON dump"
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert refusal(("1" + " " * 20 + "\x00").encode(codec)) == "is binary data, not a JSON dump"
 
 
 def test_bytes_that_are_not_utf8_are_a_salvage_repair():
@@ -192,3 +192,34 @@ def test_expand_sources_errors_and_a_folder_named_dash(tmp_path, monkeypatch):
     (tmp_path / "-").mkdir()
     (tmp_path / "-" / "a.json").write_text("{}")
     assert list(expand_sources(["-"])) == ["-"]
+
+
+def refusal_of(data: bytes, name: str) -> str:
+    with pytest.raises(InputError) as info:
+        read_dump(data, name)
+    return str(info.value).removesuffix(f"; {HINT}")
+
+
+ERROR = {"code": "rest_forbidden", "message": "Sorry.", "data": {"status": 403}}
+TERM = {"id": 1, "taxonomy": "category", "count": 0, "name": "News"}
+
+
+@pytest.mark.parametrize("data,name,message", [
+    (b"[", "in.json", "in.json holds no WordPress post"),
+    (b"Xyz", "in.json", "in.json is not JSON"),
+    (b"[1]\n[2]", "in.json", "in.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
+    (b" " + json.dumps([TERM]).encode(), "in.json", "in.json is a /wp/v2/categories listing (terms), not posts"),
+    # a name with ": " in it is taken off whole (it once cut the detail after the name's own ": ")
+    (b"[1, 2]", "a: b.json", "a: b.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
+    (b"[1, 2]", "my dump.json", "my dump.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
+    (json.dumps([ERROR, 42]).encode(), "a: b.json",
+     "a: b.json: item 0 is a WordPress error response (HTTP 403): rest_forbidden: Sorry.; nothing was taken from it"),
+    (json.dumps([ERROR, TERM]).encode(), "a: b.json",
+     "a: b.json holds no WordPress post (2 other objects, the first: item 0 is a WordPress error response (HTTP 403): "
+     "rest_forbidden: Sorry.; nothing was taken from it)"),
+    (json.dumps([TERM, ERROR]).encode(), "in.json",
+     "in.json holds no WordPress post (2 other objects, the first: item 0 is a /wp/v2/categories item (a term), not a "
+     "post; nothing was taken from it)"),
+])
+def test_what_an_input_without_posts_is_called(data, name, message):
+    assert refusal_of(data, name) == message
