@@ -107,3 +107,13 @@ def test_an_empty_version_names_none(tmp_path):
         archive.read(KEY, "")
     assert str(info.value) == (f"{HOST}/posts/7 has no version @; 'wparchive log {HOST}/posts/7' lists them "
                                "(cite a version by its id, or a unique prefix of it)")
+
+
+def test_verify_finds_a_site_state_files_leftover_temporary(tmp_path):
+    archive = Archive(tmp_path)
+    capture(archive, when=at(1))
+    leftover = tmp_path / HOST / ".site.json.k2j3h4.tmp"
+    leftover.write_bytes(b"{")
+    checked, problems = archive.verify()
+    assert (checked, [(p.path, p.kind, p.detail) for p in problems]) == (
+        1, [(leftover, "stray", "an interrupted write's temporary file; safe to delete")])
