@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.archive.test_store import KEY, at, capture
-from wparchive.archive.store import Archive, pick_version
+from wparchive.archive.store import TMP_PREFIX, Archive, pick_version
 from wparchive.archive.versions import Snapshot
 from wparchive.errors import InputError
 
@@ -117,3 +117,19 @@ def test_verify_finds_a_site_state_files_leftover_temporary(tmp_path):
     checked, problems = archive.verify()
     assert (checked, [(p.path, p.kind, p.detail) for p in problems]) == (
         1, [(leftover, "stray", "an interrupted write's temporary file; safe to delete")])
+
+
+def test_remove_stale_temporaries_of_one_type(tmp_path):
+    archive = Archive(tmp_path)
+    snapshot = capture(archive, when=at(1)).snapshot
+    post_dir = snapshot.path.parent
+    stale_folder = post_dir / f"{TMP_PREFIX}20261129T100002Z-0123456789ab-1a2b3c4d"
+    stale_folder.mkdir()
+    (stale_folder / "post.txt").write_text("half")
+    stale_state = post_dir.parent / ".state.json.k2j3h4.tmp"
+    stale_state.write_text("{")
+    archive.remove_stale_temporaries("https://example.com:8080/", "pages")  # another type: left alone
+    assert stale_folder.is_dir() and stale_state.is_file()
+    archive.remove_stale_temporaries("https://example.com:8080/", "posts")
+    assert sorted(p.name for p in post_dir.parent.rglob("*")) == sorted(
+        ["7", snapshot.name, *(p.name for p in snapshot.path.iterdir())])
