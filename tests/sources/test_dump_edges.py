@@ -206,6 +206,7 @@ TERM = {"id": 1, "taxonomy": "category", "count": 0, "name": "News"}
 
 @pytest.mark.parametrize("data,name,message", [
     (b"[", "in.json", "in.json holds no WordPress post"),
+    (b"[]x", "in.json", "in.json holds no WordPress post"),  # not an empty array: something follows it
     (b"Xyz", "in.json", "in.json is not JSON"),
     (b"[1]\n[2]", "in.json", "in.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
     (b" " + json.dumps([TERM]).encode(), "in.json", "in.json is a /wp/v2/categories listing (terms), not posts"),
