@@ -210,6 +210,11 @@ TERM = {"id": 1, "taxonomy": "category", "count": 0, "name": "News"}
     (b"Xyz", "in.json", "in.json is not JSON"),
     (b"[1]\n[2]", "in.json", "in.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
     (b" " + json.dumps([TERM]).encode(), "in.json", "in.json is a /wp/v2/categories listing (terms), not posts"),
+    (json.dumps([TERM, TERM], separators=(",", ":")).encode(), "in.json",
+     "in.json is a /wp/v2/categories listing (terms), not posts"),
+    (json.dumps([TERM, TERM], separators=(",", ":")).encode() + b"x", "in.json",  # damaged: read item by item
+     "in.json holds no WordPress post (2 other objects, the first: item 0 is a /wp/v2/categories item (a term), "
+     "not a post; nothing was taken from it)"),
     # a name with ": " in it is taken off whole (it once cut the detail after the name's own ": ")
     (b"[1, 2]", "a: b.json", "a: b.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
     (b"[1, 2]", "my dump.json", "my dump.json holds no WordPress post (item 0 is a JSON number, not a post; skipped)"),
