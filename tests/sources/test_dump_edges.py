@@ -229,3 +229,8 @@ TERM = {"id": 1, "taxonomy": "category", "count": 0, "name": "News"}
 ])
 def test_what_an_input_without_posts_is_called(data, name, message):
     assert refusal_of(data, name) == message
+
+
+def test_a_single_post_keeps_its_exact_bytes_without_the_blanks_around_it():
+    dump = read_dump(b' \n{"id": 12, "title": {"raw": "T"}}\n', "in.json")
+    assert [(p.raw, p.salvage) for p in dump.posts] == [(b'{"id": 12, "title": {"raw": "T"}}', None)]
