@@ -23,11 +23,14 @@ from wparchive.model import clean_str
 from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, collapse
 from wparchive.render.markdown import escape_inline, escape_line_start, escape_table_code, md_url
 from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
-from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
+from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree, rewrites_by_source
 
 # The tree walk: None here, so this module, the readable reference, walks in Python. Its compiled copy
 # (`wparchive.render._compiled`, see setup.py) sets the C walk of `_cwalk.pyx`, which sends the same calls.
 walk_tree: Callable[[etree._Element, _Walker, frozenset[str]], None] | None = None
+# The clean text in one C pass: None here. The compiled copy sets `_ctext.render`, a C port of this
+# module's text rules, which returns None for what it leaves to these rules (see `_ctext.pyx`).
+render_text: Callable[[etree._Element, re.Pattern[str] | None], str | None] | None = None
 
 __all__ = ["collapse", "html_to_markdown", "html_to_text", "inline_text"]
 
@@ -444,12 +447,17 @@ def _walk(html: str, markdown: bool) -> str:
     if "[" in html:
         html = expand_captions(html)
     root = parse_html(html)
+    shortcodes = shortcode_pattern(html)
+    if render_text is not None and not markdown and not rewrites_by_source(html):
+        text = render_text(root, shortcodes)  # reads the tree only: on None it is rendered below
+        if text is not None:
+            return text
     # Let libxml2 do what it can in C: drop what is never text, and unwrap inline elements whose
     # only contribution is their text (in Markdown, links, emphasis and code are kept).
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *SKIP_TAGS, with_tail=False)
     prepare_tree(root, html)
     etree.strip_tags(root, *(INLINE_MARKDOWN if markdown else INLINE_TEXT))
-    walker = _Walker(markdown, shortcode_pattern(html))
+    walker = _Walker(markdown, shortcodes)
     (walk_tree or walk_tree_python)(root, walker, PLAIN_BLOCKS)
     return walker.result()
 

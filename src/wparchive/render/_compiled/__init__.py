@@ -8,6 +8,7 @@ raises ImportError where pip built no extension (no C compiler); `engine` then u
 
 from functools import partial
 
+import wparchive.render._ctext as _ctext
 import wparchive.render._cwalk as _cwalk  # ModuleNotFoundError where not built, as engine expects
 from wparchive.render._compiled import blocks, html
 
@@ -15,5 +16,7 @@ from wparchive.render._compiled import blocks, html
 html.walk_tree = _cwalk.walk
 blocks.collapse = html.collapse = _cwalk.collapse
 blocks.clean_breaks = partial(_cwalk.clean_breaks, reference=blocks.clean_breaks)
+# The clean text: a C port of the rules over bytes (`_ctext.pyx`), the compiled walk above where it passes.
+html.render_text = _ctext.render
 
 __all__ = ["html"]
