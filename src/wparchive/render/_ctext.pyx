@@ -13,21 +13,24 @@ reads text nodes' UTF-8 `content` bytes, and the whitespace collapse, prefixes a
 loops over bytes. The text is decoded once at the end.
 
 What the port leaves to the reference (`render()` returns None and the caller renders the same tree
-the reference way): documents `prepare_tree` would rewrite (MathML, form controls; the caller checks
-the source for hidden icons and the File block's button), a list or table inside a table cell, a
+the reference way): documents `prepare_tree` would rewrite (MathML, form controls, `aria-hidden`,
+the File block's button), a list or table inside a table cell, a
 table inside a table, an embed without `src`/`data` (its `<source>` child), namespaced elements, node
 types other than elements, text, comments and processing instructions, and numbers too large for C.
 Reading the tree only, never writing it, is what lets the caller fall back on the same tree.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from cpython.unicode cimport PyUnicode_AsUTF8String, PyUnicode_DecodeUTF8
 from libc.stdio cimport snprintf
-from libc.string cimport memcpy, memmove, strcmp, strlen
+from libc.string cimport memcpy, memmove, strcmp, strlen, strstr
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element, import_lxml__etree
 
 import unicodedata
+
+from wparchive.render.parse import _document as _reference_document
 
 
 import_lxml__etree()
@@ -174,18 +177,35 @@ for _i in range(256):
     SPACE_CLASS[_i] = 1 if _i == 0x20 or 0x09 <= _i <= 0x0d else 2 if 0x1c <= _i <= 0x1f else 3 if _i == 0xC2 else 0
 
 
+# Bytes the final scan keeps as they are: printable ASCII, tab and newline.
+cdef unsigned char PLAIN_ASCII[256]
+for _i in range(256):
+    PLAIN_ASCII[_i] = 0x20 <= _i < 0x7f or _i == 0x09 or _i == 0x0a
+
+
 cdef int collapse_into(Buf* dst, const char* p, Py_ssize_t n) except -1:
     """`blocks.collapse`: append p[:n] with runs of whitespace as one space, none at the ends.
 
     As the reference: `str.split()`'s whitespace unless the text holds another Unicode space, then
-    HTML's whitespace plus NBSP only (the two differ on \\x1c-\\x1f). Byte by byte: every space
-    either way is ASCII or NBSP (C2 A0), and no byte of a multi-byte character is below 0x80."""
+    HTML's whitespace plus NBSP only; the two differ only on \\x1c-\\x1f, so only text holding one of
+    those is looked at for another space. Byte by byte: every space either way is ASCII or NBSP
+    (C2 A0), and no byte of a multi-byte character is below 0x80."""
+    cdef Py_ssize_t mark = dst.n
+    if collapse_bytes(dst, p, n, True):  # met \\x1c-\\x1f
+        if has_other_space(<const unsigned char*> p, n):
+            dst.n = mark
+            collapse_bytes(dst, p, n, False)
+    return 0
+
+
+cdef int collapse_bytes(Buf* dst, const char* p, Py_ssize_t n, bint split_controls) except -1:
+    """The collapse; returns 1 where it met \\x1c-\\x1f."""
     cdef const unsigned char* s = <const unsigned char*> p
     cdef unsigned char* d
     cdef unsigned char* d0
     cdef Py_ssize_t i = 0, j
     cdef unsigned char k
-    cdef bint split_controls = not has_other_space(s, n), pending = False
+    cdef bint pending = False, controls = False
     if dst.n + n > dst.cap:
         buf_grow(dst, n)
     d0 = d = <unsigned char*> dst.p + dst.n
@@ -203,6 +223,8 @@ cdef int collapse_into(Buf* dst, const char* p, Py_ssize_t n) except -1:
             i = j
             continue
         k = SPACE_CLASS[s[i]]
+        if k == 2:
+            controls = True
         if k == 1 or (k == 2 and split_controls):
             pending = d != d0
             i += 1
@@ -218,7 +240,7 @@ cdef int collapse_into(Buf* dst, const char* p, Py_ssize_t n) except -1:
             d += 1
             i += 1
     dst.n = <char*> d - dst.p
-    return 0
+    return controls
 
 
 # -- tags ---------------------------------------------------------------------------------------------
@@ -771,7 +793,7 @@ cdef class TextWalker:
 
     # -- `BlockWriter.result`: the final scan and NFC -----------------------------------------------------
     cdef str result(self):
-        cdef Py_ssize_t i, j, start = 0, n, size
+        cdef Py_ssize_t i, j, k, start = 0, n, size
         cdef unsigned char c
         cdef unsigned char* s
         cdef bint nfc = False
@@ -785,14 +807,18 @@ cdef class TextWalker:
         # `clean_breaks`: U+0085, U+2028, U+2029 as \n; control characters dropped. In place.
         i = j = start
         while i < n:
+            k = i
+            while k < n and PLAIN_ASCII[s[k]]:
+                k += 1
+            if k > i:
+                if j != i:
+                    memmove(s + j, s + i, k - i)
+                j += k - i
+                i = k
+                continue
             c = s[i]
-            if c < 0x80:
-                if (c < 0x20 and c != 0x09 and c != 0x0a) or c == 0x7f:
-                    i += 1
-                    continue
-                s[j] = c
+            if c < 0x80:  # a control character
                 i += 1
-                j += 1
                 continue
             if c == 0xC2 and i + 1 < n and s[i + 1] == 0x85:
                 s[j] = b'\n'
@@ -809,7 +835,8 @@ cdef class TextWalker:
                 size = n - i
             if not nfc:
                 nfc = not nfc_stable(s + i, size)
-            memmove(s + j, s + i, size)
+            if j != i:
+                memmove(s + j, s + i, size)
             i += size
             j += size
         text = PyUnicode_DecodeUTF8(self.out.p + start, j - start, NULL)
@@ -869,6 +896,25 @@ cdef object _attribute(tree.xmlNode* c_node, const char* name):
         PyMem_Free(value.p)
 
 
+cdef bint rewritten_by_attribute(tree.xmlNode* c_node) noexcept:
+    """Whether `tree.prepare_tree` may rewrite the element for an attribute: `aria-hidden` (a hidden
+    icon), or the File block's button class on a link. (The reference looks for both in the source;
+    a document whose elements hold neither is one its rewrite leaves as it is.)"""
+    cdef tree.xmlAttr* attr = c_node.properties
+    cdef const char* name
+    cdef bint link = c_node.name[0] == b'a' and c_node.name[1] == 0
+    while attr is not NULL:
+        name = <const char*> attr.name
+        if name[0] == b'a' and strcmp(name, "aria-hidden") == 0:
+            return True
+        if link and name[0] == b'c' and strcmp(name, "class") == 0 and attr.children is not NULL:
+            if attr.children.next is not NULL or attr.children.content is NULL \
+                    or strstr(<const char*> attr.children.content, "wp-block-file__button") is not NULL:
+                return True
+        attr = attr.next
+    return False
+
+
 cdef struct TagCache:
     # one tag look-up per distinct name: libxml2 interns names in the document's dictionary
     const void* names[64]
@@ -904,7 +950,7 @@ cdef int _walk(TextWalker w, tree.xmlNode* top) except -1:
             if c_node.ns is not NULL:
                 raise _Abort()
             t = tag_of(&cache, c_node)
-            if t == T_REWRITTEN:
+            if t == T_REWRITTEN or (c_node.properties is not NULL and rewritten_by_attribute(c_node)):
                 raise _Abort()
             if t != T_SKIP:
                 if t != T_INLINE:
@@ -952,3 +998,30 @@ def render(_Element root not None, shortcodes):
         return w.result()
     except _Abort:
         return None
+
+
+# -- `parse._document`: the bytes libxml2 parses ------------------------------------------------------
+cdef unsigned char CONTROL_BYTE[256]  # `parse._CONTROL_BYTES`
+for _i in range(256):
+    CONTROL_BYTE[_i] = _i <= 0x08 or _i == 0x0b or _i == 0x0c or 0x0e <= _i <= 0x1f or _i == 0x7f
+
+
+def document(str html not None):
+    """`parse._document`: `b"<html><body>"` and the fragment's UTF-8, in one copy where the fragment
+    has no control character or lone surrogate (else the reference makes it)."""
+    cdef bytes data
+    cdef const unsigned char* p
+    cdef Py_ssize_t i, n
+    try:
+        data = PyUnicode_AsUTF8String(html)
+    except UnicodeEncodeError:
+        return _reference_document(html)
+    p = <const unsigned char*> PyBytes_AS_STRING(data)
+    n = len(data)
+    for i in range(n):
+        if CONTROL_BYTE[p[i]]:
+            return _reference_document(html)
+    result = PyBytes_FromStringAndSize(NULL, 12 + n)
+    memcpy(PyBytes_AS_STRING(result), "<html><body>", 12)
+    memcpy(PyBytes_AS_STRING(result) + 12, p, n)
+    return result

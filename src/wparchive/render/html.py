@@ -23,7 +23,7 @@ from wparchive.model import clean_str
 from wparchive.render.blocks import BR, BlockWriter, Item, List, Quote, Table, collapse
 from wparchive.render.markdown import escape_inline, escape_line_start, escape_table_code, md_url
 from wparchive.render.parse import expand_captions, parse_html, shortcode_pattern
-from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree, rewrites_by_source
+from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, prepare_tree
 
 # The tree walk: None here, so this module, the readable reference, walks in Python. Its compiled copy
 # (`wparchive.render._compiled`, see setup.py) sets the C walk of `_cwalk.pyx`, which sends the same calls.
@@ -442,13 +442,14 @@ def _indent(line: str) -> str:
 
 
 def _walk(html: str, markdown: bool) -> str:
-    if not html or not html.strip():
+    if not html or html.isspace():
         return ""
-    if "[" in html:
+    bracket = "[" in html  # no shortcodes or captions without one: one scan of the source, not three
+    if bracket:
         html = expand_captions(html)
     root = parse_html(html)
-    shortcodes = shortcode_pattern(html)
-    if render_text is not None and not markdown and not rewrites_by_source(html):
+    shortcodes = shortcode_pattern(html) if bracket else None
+    if render_text is not None and not markdown:
         text = render_text(root, shortcodes)  # reads the tree only: on None it is rendered below
         if text is not None:
             return text

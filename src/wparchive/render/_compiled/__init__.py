@@ -10,7 +10,7 @@ from functools import partial
 
 import wparchive.render._ctext as _ctext
 import wparchive.render._cwalk as _cwalk  # ModuleNotFoundError where not built, as engine expects
-from wparchive.render._compiled import blocks, html
+from wparchive.render._compiled import blocks, html, parse
 
 # The C loops replace the reference's tree walk, whitespace collapse and final scan (same results).
 html.walk_tree = _cwalk.walk
@@ -18,5 +18,6 @@ blocks.collapse = html.collapse = _cwalk.collapse
 blocks.clean_breaks = partial(_cwalk.clean_breaks, reference=blocks.clean_breaks)
 # The clean text: a C port of the rules over bytes (`_ctext.pyx`), the compiled walk above where it passes.
 html.render_text = _ctext.render
+parse._document = _ctext.document
 
 __all__ = ["html"]
