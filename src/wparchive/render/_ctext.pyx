@@ -23,6 +23,7 @@ Reading the tree only, never writing it, is what lets the caller fall back on th
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_AsUTF8String, PyUnicode_DecodeUTF8
+from libc.stdint cimport uint64_t
 from libc.stdio cimport snprintf
 from libc.string cimport memcpy, memmove, strcmp, strlen, strstr
 from lxml.includes cimport tree
@@ -170,6 +171,31 @@ cdef inline bint has_other_space(const unsigned char* s, Py_ssize_t n) noexcept:
     return False
 
 
+# Eight bytes at a time (the runs of plain text are what the loops below spend their time on).
+cdef extern from *:
+    """
+    #define WPARCHIVE_ONES 0x0101010101010101ULL
+    #define WPARCHIVE_HIGHS 0x8080808080808080ULL
+    """
+    const uint64_t ONES "WPARCHIVE_ONES"
+    const uint64_t HIGHS "WPARCHIVE_HIGHS"
+
+
+cdef inline uint64_t load8(const unsigned char* s) noexcept:
+    cdef uint64_t x
+    memcpy(&x, s, 8)
+    return x
+
+
+cdef inline bint any_below(uint64_t x, uint64_t n) noexcept:
+    # whether a byte of x is below n (n <= 128): the classic `hasless`
+    return ((x - ONES * n) & ~x & HIGHS) != 0
+
+
+cdef inline bint any_equal(uint64_t x, uint64_t n) noexcept:
+    return any_below(x ^ (ONES * n), 1)
+
+
 # Byte classes for the collapse: 0 text; 1 HTML whitespace; 2 \\x1c-\\x1f (whitespace to str.split());
 # 3 the lead byte of NBSP's C2 A0.
 cdef unsigned char SPACE_CLASS[256]
@@ -205,12 +231,18 @@ cdef int collapse_bytes(Buf* dst, const char* p, Py_ssize_t n, bint split_contro
     cdef unsigned char* d0
     cdef Py_ssize_t i = 0, j
     cdef unsigned char k
+    cdef uint64_t x
     cdef bint pending = False, controls = False
     if dst.n + n > dst.cap:
         buf_grow(dst, n)
     d0 = d = <unsigned char*> dst.p + dst.n
     while i < n:
         j = i
+        while j + 8 <= n:  # no space, control or C2 lead byte in these eight: all text
+            x = load8(s + j)
+            if any_below(x, 0x21) or any_equal(x, 0xC2):
+                break
+            j += 8
         while j < n and SPACE_CLASS[s[j]] == 0:
             j += 1
         if j > i:  # a run of text
@@ -794,6 +826,7 @@ cdef class TextWalker:
     # -- `BlockWriter.result`: the final scan and NFC -----------------------------------------------------
     cdef str result(self):
         cdef Py_ssize_t i, j, k, start = 0, n, size
+        cdef uint64_t x
         cdef unsigned char c
         cdef unsigned char* s
         cdef bint nfc = False
@@ -808,6 +841,11 @@ cdef class TextWalker:
         i = j = start
         while i < n:
             k = i
+            while k + 8 <= n:  # eight printable ASCII bytes
+                x = load8(s + k)
+                if (x & HIGHS) or any_below(x, 0x20) or any_equal(x, 0x7f):
+                    break
+                k += 8
             while k < n and PLAIN_ASCII[s[k]]:
                 k += 1
             if k > i:
