@@ -8,6 +8,7 @@ Where no C compiler built it, these tests skip, except on CI, where the build mu
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import unicodedata
@@ -121,6 +122,15 @@ def test_what_the_c_text_port_leaves_to_the_reference_renders_the_same(html):
 ])
 def test_c_text_port_examples(html, text):
     assert _c_text(html) == reference.html_to_text(html) == text
+
+
+@needs_compiled
+def test_c_byte_collapse_is_the_reference_collapse_on_20000_random_texts():
+    pieces = (" ", "  ", "\n", "\t", "\r\n", "\xa0", "\x1c", "\x1f", "\u3000", "\u2003", "\x85", "a", "bc",
+              "word.", "é", "日本", "\u20a0", "\xc2", "longerwordthaneight", "x y z w v u t s")
+    rng = random.Random(16)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 24))) for _ in range(20_000)]
+    assert [t for t in texts if _ctext.collapse(t) != blocks.collapse(t)] == []
 
 
 @needs_compiled

@@ -18,6 +18,9 @@ the File block's button), a list or table inside a table cell, a
 table inside a table, an embed without `src`/`data` (its `<source>` child), namespaced elements, node
 types other than elements, text, comments and processing instructions, and numbers too large for C.
 Reading the tree only, never writing it, is what lets the caller fall back on the same tree.
+
+It is past 400 lines because it is one walker (its state, the block writer and the byte loops it calls
+for every piece of text), as html.py is one: split into modules, its calls would be Python calls.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
@@ -25,7 +28,7 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_AsUTF8String, PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t
 from libc.stdio cimport snprintf
-from libc.string cimport memcpy, memmove, strcmp, strlen, strstr
+from libc.string cimport memchr, memcpy, memmove, strcmp, strlen, strstr
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element, import_lxml__etree
 
@@ -196,6 +199,13 @@ cdef inline bint any_equal(uint64_t x, uint64_t n) noexcept:
     return any_below(x ^ (ONES * n), 1)
 
 
+cdef inline bint single_spaces_fail(uint64_t x) noexcept:
+    # whether two of the first eight bytes, k and k+1 for k < 7, are both spaces
+    cdef uint64_t y = x ^ (ONES * 0x20)  # a space's byte becomes 0
+    cdef uint64_t pairs = (y | (y >> 8)) | (<uint64_t> 0xFF << 56)  # 0 where byte k and k+1 are spaces
+    return any_below(pairs, 1)
+
+
 # Byte classes for the collapse: 0 text; 1 HTML whitespace; 2 \\x1c-\\x1f (whitespace to str.split());
 # 3 the lead byte of NBSP's C2 A0.
 cdef unsigned char SPACE_CLASS[256]
@@ -238,11 +248,15 @@ cdef int collapse_bytes(Buf* dst, const char* p, Py_ssize_t n, bint split_contro
     d0 = d = <unsigned char*> dst.p + dst.n
     while i < n:
         j = i
-        while j + 8 <= n:  # no space, control or C2 lead byte in these eight: all text
-            x = load8(s + j)
-            if any_below(x, 0x21) or any_equal(x, 0xC2):
-                break
-            j += 8
+        if SPACE_CLASS[s[i]] == 0:
+            # Seven bytes at a time that the collapse leaves as they are: no control or C2 lead byte
+            # among eight, and every space a single one between two bytes of text (the byte before
+            # the seven is text: s[i] is, and a space before the next seven is followed by text).
+            while j + 8 <= n:
+                x = load8(s + j)
+                if any_below(x, 0x20) or any_equal(x, 0xC2) or single_spaces_fail(x):
+                    break
+                j += 7
         while j < n and SPACE_CLASS[s[j]] == 0:
             j += 1
         if j > i:  # a run of text
@@ -273,6 +287,23 @@ cdef int collapse_bytes(Buf* dst, const char* p, Py_ssize_t n, bint split_contro
             i += 1
     dst.n = <char*> d - dst.p
     return controls
+
+
+cdef int split_lines(Buf* dst, const char* p, Py_ssize_t n) except -1:
+    """`[line for line in map(collapse, text.split(BR)) if line]`, appended to dst joined by \\n."""
+    cdef Py_ssize_t start = 0, end, first = dst.n, mark
+    cdef const char* found
+    while start <= n:
+        found = <const char*> memchr(p + start, 0, n - start)
+        end = found - p if found is not NULL else n
+        mark = dst.n
+        if mark > first:
+            buf_byte(dst, b'\n')
+        collapse_into(dst, p + start, end - start)
+        if dst.n == mark + (1 if mark > first else 0):
+            dst.n = mark  # an empty line is left out
+        start = end + 1
+    return 0
 
 
 # -- tags ---------------------------------------------------------------------------------------------
@@ -374,6 +405,16 @@ cdef class TextWalker:
         if self.frames is NULL:
             raise MemoryError()
         self.chunk_start = -1
+
+    cdef reset(self):
+        self.inline.n = self.out.n = self.lines.n = self.row.n = self.rows.n = self.scratch.n = 0
+        self.nframes = self.nout = 0
+        self.pre = self.quotes = self.cell = 0
+        self.row_open = self.row_any = False
+        self.row_cells = 0
+        self.shortcodes = None
+        self.chunk_start = -1
+        self.chunk_bracket = False
 
     def __dealloc__(self):
         PyMem_Free(self.inline.p)
@@ -535,22 +576,22 @@ cdef class TextWalker:
         self.inline.n = 0
         if all_space(p, n):  # `text.isspace()`; a <br> (\x00) is not space
             return 0
-        self.lines.n = 0
-        start = 0
-        while start <= n:
-            end = start
-            while end < n and p[end] != 0:
-                end += 1
-            mark = self.lines.n
-            if mark:
-                buf_byte(&self.lines, b'\n')
-            collapse_into(&self.lines, p + start, end - start)
-            if self.lines.n == mark + (1 if mark else 0):
-                self.lines.n = mark  # an empty line is left out
-            start = end + 1
-        if self.lines.n == 0:
+        if self.nframes:  # the lines, then `emit` gives them their prefixes
+            self.lines.n = 0
+            split_lines(&self.lines, p, n)
+            if self.lines.n:
+                self.emit(self.lines.p, self.lines.n, False)
             return 0
-        self.emit(self.lines.p, self.lines.n, False)
+        # a top-level block (most): `emit` would only copy the lines after a blank line
+        mark = self.out.n
+        if self.nout:
+            buf_add(&self.out, "\n\n", 2)
+        start = self.out.n
+        split_lines(&self.out, p, n)
+        if self.out.n == start:
+            self.out.n = mark
+        else:
+            self.nout += 1
         return 0
 
     # -- tables -------------------------------------------------------------------------------------------
@@ -1018,6 +1059,9 @@ cdef int _walk(TextWalker w, tree.xmlNode* top) except -1:
                 w.end(c_node, t)
 
 
+cdef TextWalker _spare = None  # one walker's buffers kept between calls (taken under the GIL, so per thread)
+
+
 def render(_Element root not None, shortcodes):
     """The clean text of a parsed fragment, as `html._render(root, html, markdown=False)` gives it, or
     None where this port leaves the document to the reference (see the module's docstring).
@@ -1030,12 +1074,21 @@ def render(_Element root not None, shortcodes):
         if sibling.type == tree.XML_TEXT_NODE:
             return None
         sibling = sibling.next
+    global _spare
+    w = _spare
+    _spare = None
+    if w is None:
+        w = TextWalker()
     w.shortcodes = shortcodes
     try:
         _walk(w, top)
         return w.result()
     except _Abort:
         return None
+    finally:
+        w.reset()
+        if w.out.cap <= 1 << 20:  # a huge post's buffers are not kept
+            _spare = w
 
 
 # -- `parse._document`: the bytes libxml2 parses ------------------------------------------------------
@@ -1063,3 +1116,15 @@ def document(str html not None):
     memcpy(PyBytes_AS_STRING(result), "<html><body>", 12)
     memcpy(PyBytes_AS_STRING(result) + 12, p, n)
     return result
+
+
+def collapse(str text not None):
+    """`blocks.collapse` by this module's byte loop (for the tests: the walk calls the loop itself)."""
+    cdef bytes data = text.encode("utf-8", "surrogatepass")
+    cdef Buf out
+    buf_init(&out, len(data) + 1)
+    try:
+        collapse_into(&out, data, len(data))
+        return PyUnicode_DecodeUTF8(out.p, out.n, "surrogatepass")
+    finally:
+        PyMem_Free(out.p)
