@@ -1,6 +1,6 @@
-"""The compiled renderer (Cython builds of the render modules plus the C loops of `_cwalk.pyx`) gives
-the pure-Python reference's bytes: on every post of bench/convert.py's corpus and on seeded random
-malformed fragments (20,000 here, bounded for the suite; `python bench/differential.py` runs 50,000).
+"""The compiled renderer (Cython builds of the render modules, the C loops of `_cwalk.pyx` and the C port
+of the text rules in `_ctext.pyx`) gives the pure-Python reference's bytes: on every post of
+bench/convert.py's corpus and on seeded random malformed fragments (20,000 here, bounded for the suite; `python bench/differential.py` runs 50,000).
 
 Where no C compiler built it, these tests skip, except on CI, where the build must have happened.
 """
@@ -160,7 +160,7 @@ def test_c_document_bytes_are_the_reference_bytes(html):
     "\x85", "a\x85b", "\u2003\u2003x", "x\u200ay\u200bz", "日本\u3000語  text", "\x0b\x0c\r\n",
 ])
 def test_c_collapse_is_the_reference_collapse(text):
-    assert _cwalk.collapse(text) == blocks.collapse(text)
+    assert _ctext.collapse(text) == blocks.collapse(text)
 
 
 @needs_compiled
