@@ -101,12 +101,11 @@ def rest_base_for(type_: str) -> str:
     return base
 
 
-def refuse_protected(post: Post, what: str) -> None:
-    """A password-protected post arrives with empty content: archiving that would lose the post."""
-    if post.protected and not post.content_html.strip():
-        raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
-                          "give --post-password, or --post-passwords FILE (used for the request only, never "
-                          "stored)")
+def withheld_note(what: str) -> str:
+    """What to say of a password-protected post fetched without its password (archived all the same)."""
+    return (f"{what} is password-protected: WordPress sent its content empty, so what it shows without the "
+            "password is archived (title, dates, terms; no body); to archive its content, give --post-password, "
+            "or --post-passwords FILE (used for the request only, never stored)")
 
 
 def _origin(url: str) -> str:
@@ -253,13 +252,13 @@ class Locator:
             password = self.passwords.get(post.id, post.link)
             if password:
                 return self.fetch_route(api, base, post.id, what=what, password=password)
-        if refuse:
-            refuse_protected(post, what)
+        # Without its password, what WordPress shows of it is archived (as a site run does), and said.
+        notes = [withheld_note(what)] if refuse and post.withheld else []
         post = self.complete_terms(api, post)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
                        site=_origin(api.root), with_credentials=self.client.credentials is not None,
-                       header_list=kept_headers(response))
+                       warnings=notes, header_list=kept_headers(response))
 
     def complete_terms(self, api: ApiRoot, post: Post) -> Post:
         """`post` with the names of terms that `_embed` left as IDs (it embeds at most 10 per taxonomy).
