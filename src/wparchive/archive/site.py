@@ -281,16 +281,18 @@ class SiteArchiver:
         visible to this run (asked for by ID, never assumed gone)."""
         summary = run.summary
         url = api.url(f"/wp/v2/{base}/{key.id}")
-        response = self.client.get(url, self.locator.params())
         latest = self.archive.latest(key)
         before = str(latest.meta().get("status") or "") if latest is not None else ""
+        if before in _NOT_PUBLIC and self.client.credentials is None:
+            # Archived with credentials: whatever it answers a run without them (401, or 404 once
+            # deleted), that run cannot call it gone or hidden, so it does not ask (a request saved a post).
+            return
+        response = self.client.get(url, self.locator.params())
         if response.status_code in (404, 410):
             summary.gone.append(key.ref)
             self._record_event(key, "gone", response.status_code, url, before)
             self.on_result(f"gone {key.ref}", None, None)
         elif response.status_code in (401, 403):
-            if before in _NOT_PUBLIC and self.client.credentials is None:
-                return  # archived with credentials; an anonymous run cannot see it, and that is no news
             summary.hidden.append(key.ref)
             self._record_event(key, "hidden", response.status_code, url, before)
             self.on_result(f"hidden {key.ref}: it was {before or 'public'} when archived and now answers "
