@@ -303,7 +303,7 @@ class SiteArchiver:
             try:
                 data = parse_json(response)
                 fetched = self.locator.fetched(api, base, data, response, with_params(url, self.locator.params()),
-                                               f"{base}/{key.id}", refuse=False)
+                                               f"{base}/{key.id}", as_target=False)
             except WparchiveError as exc:
                 self.record_failure(summary, key.ref, str(exc))
                 return

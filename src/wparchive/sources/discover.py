@@ -240,20 +240,22 @@ class Locator:
         return params
 
     def fetched(self, api: ApiRoot, base: str, data: Any, response: requests.Response, url: str,
-                what: str, refuse: bool = True, password_sent: bool = False) -> Fetched:
+                what: str, as_target: bool = True, password_sent: bool = False) -> Fetched:
+        """The post in a response. `as_target`: a post asked for by itself (not listed by a site run),
+        whose password from --post-passwords is used, and whose withheld body is said (a warning)."""
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
         if post.id is None or post.id <= 0:  # it names the archive folder: a positive integer only
             raise RemoteError(f"{redact_url(response.url)} returned a post without a valid id "
                               f"({str(data.get('id'))[:40]!r})")
-        if refuse and post.withheld and not password_sent:
+        if as_target and post.withheld and not password_sent:
             # A password from --post-passwords for this post (by ID or permalink): ask its route with it.
             password = self.passwords.get(post.id, post.link)
             if password:
                 return self.fetch_route(api, base, post.id, what=what, password=password)
         # Without its password, what WordPress shows of it is archived (as a site run does), and said.
-        notes = [withheld_note(what)] if refuse and post.withheld else []
+        notes = [withheld_note(what)] if as_target and post.withheld else []
         post = self.complete_terms(api, post)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
