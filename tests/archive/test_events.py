@@ -128,3 +128,15 @@ def test_verify_reads_the_events_file_and_its_temporaries(tmp_path):
     assert problem.kind == "unreadable" and problem.detail.startswith("not readable as JSON")
     # A damaged events file hides no version: the log still lists them.
     assert [e.line.split("\t")[0] for e in log_entries(archive, KEY)] == ["@2", "@1"]
+
+
+def test_the_site_timeline_labels_the_version_back_as_log_does(tmp_path):
+    archive = Archive(tmp_path)
+    first = capture(archive, 0).snapshot
+    record(archive, "hidden", 5)
+    back = capture(archive, 10).snapshot
+    result = CliRunner().invoke(cli, ["log", "--archive", str(tmp_path), "example.com"],
+                                env={"WPARCHIVE_ARCHIVE": None})
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (f"2026-12-01T03:10:00Z\texample.com/posts/7@{back.id}\t@2\tseen again\tHi\n"
+                             f"2026-12-01T03:00:00Z\texample.com/posts/7@{first.id}\t@1\tfirst capture\tHi\n")

@@ -62,6 +62,18 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     return ", ".join(changed) or "nothing visible"
 
 
+def seen_again(changed: str) -> str:
+    """The label of a version captured after the post was found hidden or gone."""
+    return "seen again" + ("" if changed == "nothing visible" else f", {changed}")
+
+
+def follows_event(archive: Archive, key: PostKey, cache: dict[PostKey, set[str]]) -> set[str]:
+    """The ids of a post's versions that an event (hidden, gone) follows; read once per post into `cache`."""
+    if key not in cache:
+        cache[key] = {str(e.get("after")) for e in events.read_events(archive.events_path(key))}
+    return cache[key]
+
+
 def log_entries(archive: Archive, key: PostKey) -> list[LogEntry | EventEntry]:
     """Versions of one post, newest first, each with what changed since the one before; the events
     seen between them (hidden, gone) in their place, and the version after one says `seen again`."""
@@ -73,7 +85,7 @@ def log_entries(archive: Archive, key: PostKey) -> list[LogEntry | EventEntry]:
         meta = snapshot.meta()
         changed = changes(previous, meta)
         if entries and isinstance(entries[-1], EventEntry):
-            changed = "seen again" + ("" if changed == "nothing visible" else f", {changed}")
+            changed = seen_again(changed)
         entries.append(LogEntry(snapshot, meta, changed))
         previous = meta
         for i, event in enumerate(seen):
