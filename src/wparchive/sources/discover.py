@@ -24,7 +24,15 @@ from wparchive.errors import InputError, RemoteError
 from wparchive.model import Post, Source, sort_terms, term_name
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.passwords import PostPasswords
-from wparchive.sources.rest import Client, is_html, parse_json, redact_url, refuse_html, with_params
+from wparchive.sources.rest import (
+    RETRY_STATUSES,
+    Client,
+    is_html,
+    parse_json,
+    redact_url,
+    refuse_html,
+    with_params,
+)
 
 API_REL = "https://api.w.org/"
 EMBED = "author,wp:term"
@@ -204,7 +212,12 @@ class Locator:
                 url = "http://" + site
                 response = self.client.get(url, accept=accept)
                 self.on_note(f"--site {site} has no scheme and https did not answer: using {url}")
-        api = self._advertised_root(response) or self._guess_root(response.url or url)
+        api = self._advertised_root(response)
+        if api is None and response.status_code in RETRY_STATUSES:
+            # In maintenance (WordPress answers 503 with Retry-After) or overloaded, after the retries:
+            # that is what went wrong, and guessing the API's URLs would only wait through theirs too.
+            raise self.client.error_for(response, site)
+        api = api or self._guess_root(response.url or url)
         self._roots[site] = api
         return api
 
