@@ -2,15 +2,17 @@
 
     python bench/convert.py [--mb 4] [--repeat 3] [--seed 1] [--profile] [--check] [--show N ...]
     python bench/convert.py --wxr EXPORT.xml [--wxr ...] [--repeat 3]
+    python bench/convert.py --wxr-mb 4 [--repeat 3]
 
 Builds a deterministic corpus of WordPress 6.1 `content.rendered` HTML (bench/corpus.py, at least
 `--mb` MiB of UTF-8), then converts every post with each tool in this one process, on one core.
 
-With `--wxr`, the corpus is instead the bodies of WordPress export files (`content:encoded`, read by
-wparchive's own reader, sources/wxr.py), which hold the post as saved, without WordPress's
-paragraphs: every tool is given the body as WordPress would show it, `render.autop.render_raw(body)`
-(what wparchive renders for an export), and an extra row times the product's whole call on the
-raw body, `html_to_text(render_raw(body))` (render/document.py). Rows:
+With `--wxr` (or `--wxr-mb N`: bench/wxr.py's deterministic export of N MiB, block-editor posts of
+~3 KiB, written to a temporary file), the corpus is instead the bodies of WordPress export files
+(`content:encoded`, read by wparchive's own reader, sources/wxr.py), which hold the post as saved,
+without WordPress's paragraphs: every tool is given the body as WordPress would show it,
+`render.autop.render_raw(body)` (what wparchive renders for an export), and an extra row times the
+product's whole call on the raw body, `html_to_text(render_raw(body))` (render/document.py). Rows:
 
   wparchive text      `wparchive.render.engine.html_to_text(html)`: the renderer in use (compiled where
                       `pip install` built it; the header says which)
@@ -361,11 +363,22 @@ def main(argv: list[str] | None = None) -> int:
                     help="print post N's HTML and wparchive text (repeatable)")
     ap.add_argument("--wxr", action="append", default=[], metavar="FILE",
                     help="use the post bodies of these WordPress exports as the corpus (repeatable)")
+    ap.add_argument("--wxr-mb", type=int, metavar="N",
+                    help="use the bodies of bench/wxr.py's generated export of N MiB as the corpus")
     ap.add_argument("--no-bench", action="store_true", help="skip the timing table")
     args = ap.parse_args(argv)
     try:
         _versions()
         bodies = None
+        if args.wxr_mb:
+            import tempfile
+            from pathlib import Path
+
+            import wxr
+
+            generated = Path(tempfile.mkdtemp()) / f"generated-{args.wxr_mb}mib.xml"
+            wxr.generate(generated, args.wxr_mb)
+            args.wxr.append(str(generated))
         if args.wxr:
             from wparchive.render.autop import render_raw
 
