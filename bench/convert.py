@@ -32,8 +32,9 @@ product's whole call on the raw body, `html_to_text(render_raw(body))` (render/d
                       accepts fragments with leading text, and skips `fragment_fromstring`'s extra
                       copy of the body's children.
 
-Each tool gets one untimed warm-up pass over the whole corpus, then `--repeat` timed passes
-(`gc.collect()` before each, gc left enabled); CPU time (`time.process_time`) and wall time
+Each tool gets one untimed warm-up pass over the whole corpus, then `--repeat` timed passes, the
+passes of all tools interleaved (pass 1 of each tool, then pass 2, ...; `gc.collect()` before each,
+gc left enabled); CPU time (`time.process_time`) and wall time
 (`time.perf_counter`) of the best pass by CPU are printed. Goals are checked per pass (pass i of
 one tool against pass i of the other), and the table says in how many passes of how many each held.
 MB means MiB (2**20 bytes) of UTF-8 input throughout. This is a report, not a test: it exits 0 even
@@ -190,20 +191,29 @@ def benchmark(posts: list[str], repeat: int, bodies: list[str] | None = None) ->
     rows = [(name, fn, posts) for name, fn in _tools()]
     if bodies is not None:
         rows[1:1] = [(name, fn, bodies) for name, fn in _raw_body_tool()]
-    for name, fn, inputs in rows:
-        if isinstance(fn, str):
-            print(f"{name:<22}{'-':>8}{'-':>8}{'-':>8}{'-':>12}   {fn}")
+    failed: dict[str, str] = {name: fn for name, fn, _ in rows if isinstance(fn, str)}
+    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name, fn, _ in rows if name not in failed}
+    # Passes interleaved (pass 1 of every tool, then pass 2...), so that pass i of two tools ran at
+    # nearly the same time: on a shared machine the load moves between passes, not within one.
+    for timed in (False, *([True] * repeat)):
+        for name, fn, inputs in rows:
+            if name in failed:
+                continue
+            try:
+                result = _run(fn, inputs)  # type: ignore[arg-type]
+            except Exception as exc:  # a report, not a test: say what broke and go on
+                failed[name] = f"failed: {type(exc).__name__}: {exc}"
+                continue
+            if timed:
+                runs[name].append(result)
+    for name, _fn, _inputs in rows:
+        if name in failed:
+            print(f"{name:<22}{'-':>8}{'-':>8}{'-':>8}{'-':>12}   {failed[name]}")
             continue
-        try:
-            _run(fn, inputs)  # warm-up
-            runs = [_run(fn, inputs) for _ in range(repeat)]
-        except Exception as exc:  # a report, not a test: say what broke and go on
-            print(f"{name:<22}{'-':>8}{'-':>8}{'-':>8}{'-':>12}   failed: {type(exc).__name__}: {exc}")
-            continue
-        cpu, wall, out = min(runs)
-        passes[name] = [r[0] for r in runs]
+        cpu, wall, out = min(runs[name])
+        passes[name] = [r[0] for r in runs[name]]
         chars = "-" if name.endswith("parse only") else f"{out:,}"
-        times = " ".join(f"{r[0]:.3f}" for r in runs)
+        times = " ".join(f"{r[0]:.3f}" for r in runs[name])
         print(f"{name:<22}{cpu:>8.3f}{wall:>8.3f}{mb / cpu:>8.2f}{chars:>12}   {times}", flush=True)
     return passes
 
