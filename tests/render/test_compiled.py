@@ -149,6 +149,14 @@ def test_nfc_is_skipped_only_for_characters_nfc_never_changes():
 
 
 @needs_compiled
+@pytest.mark.parametrize("text", ["", "ascii", "caf\xe9", "e\u0301", "\u2019quoted\u201d", "\u2001", "\u30ab\u3099",
+                                  "\u0300", "\uf900", "日本語", "\U0001f642", "a\u2003b", "\u1100\u1161"])
+def test_c_nfc_is_the_reference_nfc(text):
+    result = _ctext.nfc(text)
+    assert result == blocks.nfc(text) == unicodedata.normalize("NFC", text)
+
+
+@needs_compiled
 @pytest.mark.parametrize("html", ["", "a", "<p>é 日本 🙂</p>", "a\x00b\x08c\x0bd\x1fe\x7f", "\t\n\r", "a\ud800b"])
 def test_c_document_bytes_are_the_reference_bytes(html):
     assert _ctext.document(html) == parse._document(html)

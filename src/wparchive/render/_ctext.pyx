@@ -26,6 +26,13 @@ for every piece of text), as html.py is one: split into modules, its calls would
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_AsUTF8String, PyUnicode_DecodeUTF8
+
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    Py_UCS4 PyUnicode_READ(int, void*, Py_ssize_t)
+    int PyUnicode_1BYTE_KIND
 from libc.stdint cimport uint64_t
 from libc.stdio cimport snprintf
 from libc.string cimport memchr, memcpy, memmove, strcmp, strlen, strstr
@@ -1128,3 +1135,19 @@ def collapse(str text not None):
         return PyUnicode_DecodeUTF8(out.p, out.n, "surrogatepass")
     finally:
         PyMem_Free(out.p)
+
+
+def nfc(str text not None):
+    """`blocks.nfc`: the text as it is where every character is in NFC_STABLE, else NFC."""
+    cdef Py_ssize_t i, n = len(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c
+    if kind == PyUnicode_1BYTE_KIND:
+        return text  # U+0000-U+00FF
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 0x300 or 0x2002 <= c <= 0x206F or 0x4E00 <= c <= 0x9FFF:
+            continue
+        return unicodedata.normalize("NFC", text)
+    return text
