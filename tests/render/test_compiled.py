@@ -18,7 +18,7 @@ import pytest
 
 from tests.render.fuzz import fragments
 from wparchive import __version__
-from wparchive.render import blocks, engine, parse
+from wparchive.render import blocks, engine, markdown, parse
 from wparchive.render import html as reference
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,6 +131,16 @@ def test_c_byte_collapse_is_the_reference_collapse_on_20000_random_texts():
     rng = random.Random(16)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 24))) for _ in range(20_000)]
     assert [t for t in texts if _ctext.collapse(t) != blocks.collapse(t)] == []
+
+
+@needs_compiled
+def test_c_markdown_escape_is_the_reference_escape_on_20000_random_texts():
+    pieces = ("a", "*", "_", "~", "`", "[", "]", "(", ":", "<", "b", "/", "!", "?", "&", "&amp;", "&#12;", "&x",
+              "\\", "|", " ", "\xa0", "\u3000", "é", "日", "1", ".", "\xb2")
+    rng = random.Random(16)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    flags = [(False, False), (True, False), (False, True), (True, True)]
+    assert [(t, f) for t in texts for f in flags if _ctext.escape_inline(t, *f) != markdown.escape_inline(t, *f)] == []
 
 
 @needs_compiled
