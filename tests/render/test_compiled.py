@@ -144,6 +144,14 @@ def test_c_markdown_escape_is_the_reference_escape_on_20000_random_texts():
 
 
 @needs_compiled
+@pytest.mark.parametrize("line", ["", "plain", "# h", "#", "####### no", "> q", "+ p", "- d", "-", "---  ", "==", "* s",
+                                  "*x", "1. one", "1) one", "1234567890. no", "\u0661. arabic digit", "\xb2. no",
+                                  " # not at start", "=a"])
+def test_c_line_start_escape_is_the_reference_escape(line):
+    assert _ctext.escape_line_start(line) == markdown.escape_line_start(line)
+
+
+@needs_compiled
 def test_nfc_is_skipped_only_for_characters_nfc_never_changes():
     # Second halves of canonical compositions: NFC may merge them with the character before.
     seconds = set()

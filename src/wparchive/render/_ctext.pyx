@@ -38,6 +38,7 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4)
     bint Py_UNICODE_ISALNUM(Py_UCS4)
     bint Py_UNICODE_ISALPHA(Py_UCS4)
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4)
 from libc.stdint cimport uint64_t
 from libc.stdio cimport snprintf
 from libc.string cimport memchr, memcpy, memmove, strcmp, strlen, strstr
@@ -47,6 +48,7 @@ from lxml.includes.etreepublic cimport _Element, import_lxml__etree
 import unicodedata
 
 from wparchive.render.markdown import _ENTITY
+from wparchive.render.markdown import escape_line_start as _reference_escape_line_start
 from wparchive.render.parse import _document as _reference_document
 
 
@@ -1215,3 +1217,15 @@ def escape_inline(str text not None, bint in_table, bint in_link=False):
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k)
     finally:
         PyMem_Free(out)
+
+
+def escape_line_start(str line not None):
+    """`markdown.escape_line_start`, whose pattern can only match a line that starts with one of
+    `# > + - = *` or a decimal digit (`\\d`): any other line is returned without running it."""
+    cdef Py_UCS4 c
+    if not line:
+        return line
+    c = line[0]
+    if c == 0x23 or c == 0x3e or c == 0x2b or c == 0x2d or c == 0x3d or c == 0x2a or Py_UNICODE_ISDECIMAL(c):
+        return _reference_escape_line_start(line)
+    return line

@@ -20,6 +20,7 @@ blocks.collapse = html.collapse = _ctext.collapse
 blocks.clean_breaks = partial(_cwalk.clean_breaks, reference=blocks.clean_breaks)
 blocks.nfc = _ctext.nfc
 html.escape_inline = _ctext.escape_inline
+html.escape_line_start = _ctext.escape_line_start
 # The clean text: a C port of the rules over bytes (`_ctext.pyx`), the compiled walk above where it passes.
 html.render_text = _ctext.render
 parse._document = _ctext.document
