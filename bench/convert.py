@@ -386,13 +386,18 @@ def main(argv: list[str] | None = None) -> int:
 
             import wxr
 
-            generated = Path(tempfile.mkdtemp()) / f"generated-{args.wxr_mb}mib.xml"
+            folder = Path(tempfile.mkdtemp())
+            generated = folder / f"generated-{args.wxr_mb}mib.xml"
             wxr.generate(generated, args.wxr_mb)
             args.wxr.append(str(generated))
         if args.wxr:
             from wparchive.render.autop import render_raw
 
             bodies = [b for b in read_wxr_bodies(args.wxr) if b.strip()]
+            if args.wxr_mb:
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
             posts = [render_raw(b) for b in bodies]
             raw = sum(len(b.encode("utf-8")) for b in bodies)
             what = f"the non-empty bodies of {', '.join(args.wxr)} ({raw:,} bytes as exported), rendered by autop"
