@@ -49,12 +49,18 @@ def prepare_tree(root: etree._Element, html: str) -> None:
                 el.text = _settable(value) or None
             _space_around(el)
     hidden = "aria-hidden" in html
-    if hidden or _SEPARATE_CLASS in html:
+    if rewrites_by_source(html):
         for el in list(root.iter()):
             if hidden and el.get("aria-hidden") == "true" and _is_icon(el):
                 _empty_keeping_tail(el)
             elif el.tag == "a" and _SEPARATE_CLASS in (el.get("class") or ""):
                 _space_around(el)
+
+
+def rewrites_by_source(html: str) -> bool:
+    """Whether the source holds what `prepare_tree` finds by attribute (hidden icons, the File block's
+    button), apart from the elements it finds by tag."""
+    return "aria-hidden" in html or _SEPARATE_CLASS in html
 
 
 def _is_icon(el: etree._Element) -> bool:
