@@ -1,7 +1,8 @@
 """Builds the optional compiled renderer; the project's metadata is in pyproject.toml.
 
 The compiled renderer is the reference modules (src/wparchive/render/{html,blocks,markdown,parse,tree}.py)
-compiled by Cython as `wparchive.render._compiled.*`, plus the C tree walk `_cwalk.pyx`. The copies
+compiled by Cython as `wparchive.render._compiled.*`, plus the C tree walk `_cwalk.pyx` and the C port of
+the clean-text rules `_ctext.pyx` (the compiled `html_to_text`'s fast path). The copies
 compiled are made here from the same files, with `from wparchive.render.X` made relative so that the
 compiled modules call each other: one statement of the rules.
 
@@ -74,8 +75,9 @@ def _extensions() -> list:
         from setuptools import Extension
 
         extensions = [Extension(f"wparchive.render._compiled.{Path(p).stem}", [p]) for p in _copies()]
-        extensions.append(Extension("wparchive.render._cwalk", [str(SOURCES / "_cwalk.pyx")],
-                                    include_dirs=lxml.get_include()))
+        for walk in ("_cwalk", "_ctext"):
+            extensions.append(Extension(f"wparchive.render.{walk}", [str(SOURCES / f"{walk}.pyx")],
+                                        include_dirs=lxml.get_include()))
         # Annotations stay documentation: C types come only from the .pxd files, which say why.
         return cythonize(extensions, language_level=3, quiet=True,
                          compiler_directives={"annotation_typing": False})

@@ -1,13 +1,23 @@
 """Benchmark: wparchive's HTML-to-text converter against inscriptis, html2text, BeautifulSoup and lxml.
 
     python bench/convert.py [--mb 4] [--repeat 3] [--seed 1] [--profile] [--check] [--show N ...]
+    python bench/convert.py --wxr EXPORT.xml [--wxr ...] [--repeat 3]
+    python bench/convert.py --wxr-mb 4 [--repeat 3]
 
 Builds a deterministic corpus of WordPress 6.1 `content.rendered` HTML (bench/corpus.py, at least
-`--mb` MiB of UTF-8), then converts every post with each tool in this one process, on one core:
+`--mb` MiB of UTF-8), then converts every post with each tool in this one process, on one core.
+
+With `--wxr` (or `--wxr-mb N`: bench/wxr.py's deterministic export of N MiB, block-editor posts of
+~3 KiB, written to a temporary file), the corpus is instead the bodies of WordPress export files
+(`content:encoded`, read by wparchive's own reader, sources/wxr.py), which hold the post as saved,
+without WordPress's paragraphs: every tool is given the body as WordPress would show it,
+`render.autop.render_raw(body)` (what wparchive renders for an export), and an extra row times the
+product's whole call on the raw body, `html_to_text(render_raw(body))` (render/document.py). Rows:
 
   wparchive text      `wparchive.render.engine.html_to_text(html)`: the renderer in use (compiled where
                       `pip install` built it; the header says which)
   wparchive markdown  `wparchive.render.engine.html_to_markdown(html)` (extra row)
+  wparchive autop+text  (`--wxr` only) `html_to_text(render_raw(body))` on the raw bodies: autop included
   wparchive text/md (pure Python)  `wparchive.render.html`'s, the reference, for the compiled gain
   wparchive parse     `wparchive.render.parse.parse_html(html)` only: the parse share of the rows above
   inscriptis          `inscriptis.get_text(html)`
@@ -22,8 +32,9 @@ Builds a deterministic corpus of WordPress 6.1 `content.rendered` HTML (bench/co
                       accepts fragments with leading text, and skips `fragment_fromstring`'s extra
                       copy of the body's children.
 
-Each tool gets one untimed warm-up pass over the whole corpus, then `--repeat` timed passes
-(`gc.collect()` before each, gc left enabled); CPU time (`time.process_time`) and wall time
+Each tool gets one untimed warm-up pass over the whole corpus, then `--repeat` timed passes, the
+passes of all tools interleaved (pass 1 of each tool, then pass 2, ...; `gc.collect()` before each,
+gc left enabled); CPU time (`time.process_time`) and wall time
 (`time.perf_counter`) of the best pass by CPU are printed. Goals are checked per pass (pass i of
 one tool against pass i of the other), and the table says in how many passes of how many each held.
 MB means MiB (2**20 bytes) of UTF-8 input throughout. This is a report, not a test: it exits 0 even
@@ -159,27 +170,50 @@ def _versions() -> None:
         pass
 
 
-def benchmark(posts: list[str], repeat: int) -> dict[str, list[float]]:
-    """Every tool's CPU seconds per timed pass, after printing the table."""
+def _raw_body_tool() -> list[tuple[str, Callable[[str], object] | str]]:
+    try:
+        from wparchive.render.autop import render_raw
+        from wparchive.render.engine import html_to_text
+
+        return [("wparchive autop+text", lambda body: html_to_text(render_raw(body)))]
+    except ImportError as exc:
+        return [("wparchive autop+text", f"import failed: {exc}")]
+
+
+def benchmark(posts: list[str], repeat: int, bodies: list[str] | None = None) -> dict[str, list[float]]:
+    """Every tool's CPU seconds per timed pass, after printing the table. `bodies`: raw export bodies,
+    for the row that renders them as wparchive does (`posts` are then their rendered HTML)."""
     size = sum(len(p.encode("utf-8")) for p in posts)
     mb = size / MIB
     passes: dict[str, list[float]] = {}
     print(f"\n{'tool':<22}{'CPU s':>8}{'wall s':>8}{'MB/s':>8}{'out chars':>12}   CPU s of each pass")
     print("-" * 86)
-    for name, fn in _tools():
-        if isinstance(fn, str):
-            print(f"{name:<22}{'-':>8}{'-':>8}{'-':>8}{'-':>12}   {fn}")
+    rows = [(name, fn, posts) for name, fn in _tools()]
+    if bodies is not None:
+        rows[1:1] = [(name, fn, bodies) for name, fn in _raw_body_tool()]
+    failed: dict[str, str] = {name: fn for name, fn, _ in rows if isinstance(fn, str)}
+    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name, fn, _ in rows if name not in failed}
+    # Passes interleaved (pass 1 of every tool, then pass 2...), so that pass i of two tools ran at
+    # nearly the same time: on a shared machine the load moves between passes, not within one.
+    for timed in (False, *([True] * repeat)):
+        for name, fn, inputs in rows:
+            if name in failed:
+                continue
+            try:
+                result = _run(fn, inputs)  # type: ignore[arg-type]
+            except Exception as exc:  # a report, not a test: say what broke and go on
+                failed[name] = f"failed: {type(exc).__name__}: {exc}"
+                continue
+            if timed:
+                runs[name].append(result)
+    for name, _fn, _inputs in rows:
+        if name in failed:
+            print(f"{name:<22}{'-':>8}{'-':>8}{'-':>8}{'-':>12}   {failed[name]}")
             continue
-        try:
-            _run(fn, posts)  # warm-up
-            runs = [_run(fn, posts) for _ in range(repeat)]
-        except Exception as exc:  # a report, not a test: say what broke and go on
-            print(f"{name:<22}{'-':>8}{'-':>8}{'-':>8}{'-':>12}   failed: {type(exc).__name__}: {exc}")
-            continue
-        cpu, wall, out = min(runs)
-        passes[name] = [r[0] for r in runs]
+        cpu, wall, out = min(runs[name])
+        passes[name] = [r[0] for r in runs[name]]
         chars = "-" if name.endswith("parse only") else f"{out:,}"
-        times = " ".join(f"{r[0]:.3f}" for r in runs)
+        times = " ".join(f"{r[0]:.3f}" for r in runs[name])
         print(f"{name:<22}{cpu:>8.3f}{wall:>8.3f}{mb / cpu:>8.2f}{chars:>12}   {times}", flush=True)
     return passes
 
@@ -205,6 +239,12 @@ def ratios(passes: dict[str, list[float]]) -> None:
     _goal("wparchive text / resiliparse", wp, passes.get("resiliparse"), 1.0)
     _goal("wparchive markdown / html-to-markdown", passes.get("wparchive markdown"), passes.get("html-to-markdown"),
           1.0)
+    whole = passes.get("wparchive autop+text")
+    if whole is not None:
+        for other in ("lxml floor", "resiliparse"):
+            if other in passes:
+                print(f"{'wparchive autop+text / ' + other:<44}: {min(whole) / min(passes[other]):5.2f}x  "
+                      f"(autop included; the peers are given the autop'd HTML)")
     for other in ("inscriptis", "html2text", "BeautifulSoup+lxml"):
         if other in passes:
             print(f"{'wparchive text / ' + other:<44}: {min(wp) / min(passes[other]):5.2f}x")
@@ -311,6 +351,17 @@ def show(posts: list[str], indices: list[int]) -> None:
         print(html_to_text(posts[i]))
 
 
+def read_wxr_bodies(paths: list[str]) -> list[str]:
+    """The `content:encoded` body of every post, page and attachment of the exports, as wparchive reads them."""
+    from wparchive.sources.wxr import read_wxr
+
+    bodies = []
+    for path in paths:
+        with open(path, "rb") as raw:
+            bodies += [event.post.post.content_html for event in read_wxr(raw, path) if event.post is not None]
+    return bodies
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mb", type=float, default=4.0, help="corpus size in MiB of UTF-8 (default 4)")
@@ -320,16 +371,44 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="scan wparchive's text for rule violations")
     ap.add_argument("--show", type=int, action="append", default=[], metavar="N",
                     help="print post N's HTML and wparchive text (repeatable)")
+    ap.add_argument("--wxr", action="append", default=[], metavar="FILE",
+                    help="use the post bodies of these WordPress exports as the corpus (repeatable)")
+    ap.add_argument("--wxr-mb", type=int, metavar="N",
+                    help="use the bodies of bench/wxr.py's generated export of N MiB as the corpus")
     ap.add_argument("--no-bench", action="store_true", help="skip the timing table")
     args = ap.parse_args(argv)
     try:
         _versions()
-        posts = make_posts(int(args.mb * MIB), seed=args.seed)
+        bodies = None
+        if args.wxr_mb:
+            import tempfile
+            from pathlib import Path
+
+            import wxr
+
+            folder = Path(tempfile.mkdtemp())
+            generated = folder / f"generated-{args.wxr_mb}mib.xml"
+            wxr.generate(generated, args.wxr_mb)
+            args.wxr.append(str(generated))
+        if args.wxr:
+            from wparchive.render.autop import render_raw
+
+            bodies = [b for b in read_wxr_bodies(args.wxr) if b.strip()]
+            if args.wxr_mb:
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
+            posts = [render_raw(b) for b in bodies]
+            raw = sum(len(b.encode("utf-8")) for b in bodies)
+            what = f"the non-empty bodies of {', '.join(args.wxr)} ({raw:,} bytes as exported), rendered by autop"
+        else:
+            posts = make_posts(int(args.mb * MIB), seed=args.seed)
+            what = f"bench/corpus.py, seed {args.seed}"
         size = sum(len(p.encode("utf-8")) for p in posts)
-        print(f"\ncorpus: {len(posts)} posts, {size:,} bytes ({size / MIB:.2f} MiB) UTF-8, seed {args.seed}; "
+        print(f"\ncorpus: {len(posts)} posts, {size:,} bytes ({size / MIB:.2f} MiB) UTF-8: {what}; "
               f"best of {max(1, args.repeat)} after 1 warm-up pass; single process, single thread")
         if not args.no_bench:
-            ratios(benchmark(posts, max(1, args.repeat)))
+            ratios(benchmark(posts, max(1, args.repeat), bodies))
         if args.profile:
             profile(posts)
         if args.check:

@@ -580,13 +580,39 @@ def test_not_found(tmp_path, web):
                  f"posts/7660 was not found at {REST}?{E} (HTTP 404 rest_post_invalid_id)")
 
 
-def test_protected_post_without_password(tmp_path, web):
+WITHHELD_NOTE = ("warning: posts/7660 is password-protected: WordPress sent its content empty, so what it shows "
+                 "without the password is archived (title, dates, terms; no body); to archive its content, give "
+                 "--post-password, or --post-passwords FILE (used for the request only, never stored)\n")
+
+
+def test_protected_post_without_password_archives_what_is_public(tmp_path, web):
     add(web, REST, wp_json(wp_post(content={"rendered": "", "protected": True},
                                    excerpt={"rendered": "", "protected": True})))
-    assert_error(capture(tmp_path, REST), 3, "posts/7660 is password-protected: WordPress sends its content "
-                 "empty; give --post-password, or --post-passwords FILE (used for the request only, never "
-                 "stored)")
-    assert snapshots(tmp_path) == []
+    result = capture(tmp_path, REST)
+    [snap] = snapshots(tmp_path)
+    assert (result.exit_code, result.stderr, result.stdout) == (
+        0, WITHHELD_NOTE, f"protected {KEY}@{snap.name} (content withheld: no password)\n")
+    assert (snap / "post.txt").read_text() == ("Hello – archive\n\n[password-protected: WordPress sent no content "
+                                               "without the post's password]\n")
+    meta = json.loads((snap / "snapshot.json").read_text())
+    assert (meta["protected"], meta["content_withheld"], meta["categories"], meta["tags"]) == (
+        True, True, ["News"], ["archiving", "WordPress"])
+    # Again without the password: nothing new, said again; with it, the content as a new version.
+    again = capture(tmp_path, REST)
+    assert (again.exit_code, again.stderr, again.stdout) == (0, WITHHELD_NOTE, f"unchanged {KEY}\n")
+    web.reset()
+    add(web, REST, wp_json(wp_post(content={"rendered": CONTENT, "protected": True})))
+    unlocked = capture(tmp_path, "--post-password", "s3cr3t", REST)
+    assert_ok(unlocked, new(tmp_path))
+    assert len(snapshots(tmp_path)) == 2
+    # Then without it: the content archived before is not replaced by an empty version.
+    web.reset()
+    add(web, REST, wp_json(wp_post(content={"rendered": "", "protected": True},
+                                   excerpt={"rendered": "", "protected": True})))
+    later = capture(tmp_path, REST)
+    assert (later.exit_code, later.stderr, later.stdout) == (
+        0, WITHHELD_NOTE, f"protected {KEY}: archived with its content before; no password given this run\n")
+    assert len(snapshots(tmp_path)) == 2
 
 
 @pytest.mark.parametrize("line", ["7660 s3cr3t pass", "https://example.com/2023/12/28/hello-archive s3cr3t pass"])

@@ -359,6 +359,21 @@ def test_since_does_not_move_the_incremental_cut_off(site, tmp_path):
     assert (tmp_path / "a/example.com/posts/.state.json").read_text() == state
 
 
+def test_the_night_after_the_site_went_into_maintenance_says_503(site, tmp_path):
+    """The API root is remembered; its listing answers 503, and so does the front page asked to find
+    the API again: the error is the 503, not `no WordPress REST API found`."""
+    assert run(tmp_path, "--quiet").exit_code == 0
+
+    def maintenance(method, url, headers=None):
+        return 503, {"Content-Type": "text/html", "Retry-After": "0"}, b"<html>Briefly unavailable</html>"
+
+    site.handle = maintenance
+    result = run(tmp_path, "--quiet", "--retries", "1")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == ("error: https://example.com/ answered HTTP 503 (maintenance?); retries ran out after 1; "
+                             "try again later, or slow down with --delay\n")
+
+
 def test_a_server_that_dies_mid_run_leaves_a_whole_archive(site, tmp_path):
     site.n = 250
     original = site.handle

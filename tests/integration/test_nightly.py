@@ -87,10 +87,21 @@ def test_the_test_site_has_the_awkward_content(wordpress, awkward):
         "protected_page": ("page", "publish", True)}
 
 
-def readme_nightly_line() -> str:
-    lines = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("15 3 * * * ")]
+def readme_nightly_line(when: str = "15 3 * * * ") -> str:
+    lines = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith(when)]
     assert len(lines) == 1
-    return lines[0][len("15 3 * * * "):]
+    return lines[0][len(when):]
+
+
+def cron_command(wordpress, home: Path, with_user: bool, when: str = "15 3 * * * ") -> str:
+    """A README cron line made to run here: this wparchive, this site, a home of the test's own."""
+    (home / "app-password").write_text(wordpress.app_password + "\n", encoding="utf-8")
+    wparchive = Path(sys.executable).parent / "wparchive"
+    command = readme_nightly_line(when).replace("/srv/wparchive/.venv/bin/wparchive", str(wparchive))
+    command = command.replace("/srv/wparchive", str(home)).replace("https://example.com", wordpress.url)
+    command = command.replace("--user archivist", f"--user {wordpress.user}" if with_user else "")
+    assert str(wparchive) in command and wordpress.url in command
+    return command
 
 
 @pytest.mark.parametrize("with_user", [False, True], ids=["anonymous", "credentials"])
@@ -99,12 +110,7 @@ def test_readme_nightly_line_exits_0_twice_and_the_second_run_is_three_requests_
     """The cron line exactly as the README gives it, under `env -i` and /bin/sh as cron runs it."""
     home = tmp_path / "srv"
     home.mkdir()
-    (home / "app-password").write_text(wordpress.app_password + "\n", encoding="utf-8")
-    wparchive = Path(sys.executable).parent / "wparchive"
-    command = readme_nightly_line().replace("/srv/wparchive/.venv/bin/wparchive", str(wparchive))
-    command = command.replace("/srv/wparchive", str(home)).replace("https://example.com", wordpress.url)
-    command = command.replace("--user archivist", f"--user {wordpress.user}" if with_user else "")
-    assert str(wparchive) in command and wordpress.url in command
+    command = cron_command(wordpress, home, with_user)
 
     types = ["posts", "pages"]
     expected: dict[str, set[int]] = {}
@@ -154,6 +160,55 @@ def test_readme_nightly_line_exits_0_twice_and_the_second_run_is_three_requests_
     assert "gone" not in log and "failed " not in log
     secret = wordpress.app_password.encode()
     assert not [p for p in home.rglob("*") if p.is_file() and p.name != "app-password" and secret in p.read_bytes()]
+
+
+@pytest.mark.parametrize("with_user", [False, True], ids=["anonymous", "credentials"])
+def test_readme_weekly_full_line_reports_and_records_what_went_once(wordpress, awkward, tmp_path, with_user):
+    """The README's weekly `--full` line: exit 0, `gone`/`hidden` only for posts that are, recorded in their
+    history once; run again on an unchanged site, it writes nothing."""
+    home = tmp_path / "srv"
+    home.mkdir()
+    command = cron_command(wordpress, home, with_user, when="45 3 * * 0 ")
+    unpublished = wordpress.create_post(f"Weekly unpublished {TOKEN}", "<p>Public for a while.</p>")
+    deleted = wordpress.create_post(f"Weekly deleted {TOKEN}", "<p>Deleted soon.</p>")
+    archive = home / "archive"
+
+    def cron() -> tuple[subprocess.CompletedProcess, list[str], list[str]]:
+        mark = wordpress.requests_mark()
+        start = len((home / "archive.log").read_text(encoding="utf-8")) if (home / "archive.log").exists() else 0
+        done = subprocess.run(["env", "-i", "/bin/sh", "-c", command], capture_output=True, text=True,
+                              timeout=300, check=False)
+        log = (home / "archive.log").read_text(encoding="utf-8")[start:]
+        return done, wordpress.requests_since(mark), log.splitlines()
+
+    first, _, log = cron()
+    assert first.returncode == 0, "\n".join(log)
+    wordpress.update_post(unpublished["id"], status="draft")
+    wordpress.delete_post(deleted["id"], force=True)
+    hidden = (f"hidden {ref(wordpress, unpublished['id'])}: it was publish when archived and now answers HTTP 401 "
+              "(unpublished, or made private)")
+    # With credentials the draft is listed (status=any): a new version whose status is draft, not news.
+    expected = [f"gone {ref(wordpress, deleted['id'])}"] + ([] if with_user else [hidden])
+
+    second, _, log = cron()
+    assert second.returncode == 0, "\n".join(log)
+    assert sorted(line for line in log if line.startswith(("gone ", "hidden ", "failed "))) == expected, log
+    events = json.loads((archive / ref(wordpress, deleted["id"]) / "events.json").read_text(encoding="utf-8"))
+    assert [(e["event"], e["http_status"]) for e in events["events"]] == [("gone", 404)]
+    if not with_user:
+        shown = invoke("log", "--archive", str(archive), ref(wordpress, unpublished["id"]))
+        assert [line.split("\t")[0] for line in shown.stdout.splitlines()] == ["hidden", "@1"], shown.output
+
+    n = {base: len(all_items(wordpress, base, auth=with_user)) for base in ("posts", "pages")}
+    before = tree_state(archive)
+    third, requests, log = cron()
+    assert third.returncode == 0, "\n".join(log)
+    assert sorted(line for line in log if line.startswith(("gone ", "hidden ", "failed "))) == expected, log
+    assert tree_state(archive) == before  # still gone, still hidden: nothing written
+    counts = per_type(requests)
+    for base in ("posts", "pages"):
+        assert counts[base] <= math.ceil(n[base] / 100) + 3, requests
+    wordpress.delete_post(unpublished["id"], force=True)
 
 
 def test_protected_post_is_archived_as_metadata_then_unlocked_by_a_passwords_file(wordpress, awkward, tmp_path):
@@ -229,8 +284,14 @@ def test_anonymous_full_run_after_credentials_calls_nothing_gone_that_is_not(wor
     wordpress.delete_post(doomed["id"], force=True)
     wordpress.delete_post(trashed["id"], force=False)
 
+    mark = wordpress.requests_mark()
     anonymous = archive_all(archive, wordpress, "--type", "all", "--full")
     assert anonymous.exit_code == 0, describe(anonymous)
+    # Asked for by ID: only the posts it could say something of (not those archived with credentials
+    # while unpublished, which a run without them can never call gone or hidden).
+    asked = [line.split("?")[0] for line in wordpress.requests_since(mark)
+             if re.match(r"GET /wp-json/wp/v2/(posts|pages)/\d+", line)]
+    assert sorted(asked) == sorted(f"GET /wp-json/wp/v2/posts/{i}" for i in (public["id"], doomed["id"], trashed["id"]))
     lines = anonymous.stdout.splitlines()
     hidden = "it was publish when archived and now answers HTTP 401 (unpublished, or made private)"
     assert f"hidden {ref(wordpress, public['id'])}: {hidden}" in lines, describe(anonymous)

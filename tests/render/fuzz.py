@@ -12,17 +12,19 @@ import random
 
 _TAGS = ("p", "div", "span", "b", "strong", "em", "i", "code", "a", "del", "s", "q", "ul", "ol", "li", "table",
          "tr", "td", "th", "tbody", "pre", "blockquote", "h1", "h2", "h3", "figure", "figcaption", "br", "hr",
-         "img", "iframe", "video", "audio", "source", "sup", "math", "mi", "mo", "dl", "dt", "dd", "section",
+         "img", "iframe", "video", "audio", "source", "sup", "math", "mi", "mo", "button", "dl", "dt", "dd", "section",
          "script", "style", "noscript", "template", "caption", "details", "summary", "abbr", "kbd", "font", "x-y")
 _ATTRS = (' href="https://example.com/a b?c=(1)"', ' href="data:text/plain,x"', ' href=""', ' src="/img.png"',
           ' src="data:image/png;base64,AA"', ' alt="an  image&nbsp;here"', ' alt=""', ' start="3"', ' start="x"',
           ' value="10"', ' value="-2"', ' class="wp-block-verse"', ' aria-hidden="true"', ' data="/o.swf"',
-          ' class="screen-reader-text"', ' style="display:none"', ' title="t"')
+          ' class="screen-reader-text"', ' style="display:none"', ' title="t"', ' class="wp-block-file__button"',
+          ' value="99999999999999999999999"', ' start=" 7 "', ' alt="a&#28;b&#1;c"', ' type="submit"')
 _TEXTS = ("word", "two words", "  spaced   out  ", "\n", "\t", "\xa0", "&nbsp;", "&amp;", "&lt;b&gt;", "&#12;",
           "&#x2028;", "\u2028", "\u3000", "\u2003", "\x1c", "\x85", "*star*", "_under_", "`tick`", "``", "# hash",
           "1. one", "- dash", "> gt", "[link](x)", "|pipe|", "\\", "é", "e\u0301", "日本語", "🙂", "[caption]",
           "[/caption]", "[gallery ids=1]", "[citation needed]", "[x]y[/x]", "<!-- c -->", "<?pi x?>",
-          "<![CDATA[c]]>", "&", "<", ">", "\r\n", "\x0b", "\x7f", "'quoted'", '"dq"', "---", "===", "~~")
+          "<![CDATA[c]]>", "&", "<", ">", "\r\n", "\x0b", "\x7f", "'quoted'", '"dq"', "---", "===", "~~",
+          "&#28;", "&#1;", "&#3;", "&#x85;", "\u2001", "\u0300", "\uf900", "\u30ac", "<input value=v>")
 
 
 def fragment(rng: random.Random) -> str:

@@ -111,6 +111,22 @@ def test_retry_after_is_bounded_and_the_maintenance_503_says_so(server, tmp_path
     assert len(server.requests) == 1
 
 
+def test_a_site_run_on_a_site_in_maintenance_says_503_not_no_api(server, tmp_path):
+    """Issue 9: WordPress in maintenance answers every URL 503 with Retry-After; a whole-site run into an
+    empty archive said `no WordPress REST API found` after asking three URLs through their retries."""
+    server.routes["*"] = lambda h: h.send(
+        503, b"<html><body>Briefly unavailable for scheduled maintenance. Check back in a minute.</body></html>",
+        {"Content-Type": "text/html", "Retry-After": "0"})
+    result = CliRunner().invoke(cli, ["archive", "--archive", str(tmp_path / "a"), "--site", server.url, "--all",
+                                      "--retries", "2", "--delay", "0"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        3, "", f"error: {server.url}/ answered HTTP 503 (maintenance?); retries ran out after 2; try again later, "
+        "or slow down with --delay\n")
+    assert [path.split("?")[0] for path, _ in server.requests] == ["/"] * 3  # the front page, tried three times: no more
+    assert [p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").rglob("*") if p.is_file()] == \
+        [f".locks/127.0.0.1_{server.port}.lock"]
+
+
 def test_a_redirect_body_is_bounded_too(server, tmp_path):
     def redirect(h):
         h.send_response(302)

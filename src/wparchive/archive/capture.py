@@ -9,7 +9,7 @@ from pathlib import Path
 
 from wparchive.archive.comments import CommentsResult, archive_post_comments, capture_comments
 from wparchive.archive.site import import_revisions
-from wparchive.archive.store import Archive, CaptureResult, host_folder
+from wparchive.archive.store import Archive, CaptureResult, Snapshot, host_folder
 from wparchive.errors import InputError, WparchiveError
 from wparchive.fsutil import atomic_write
 from wparchive.model import Source
@@ -30,11 +30,13 @@ class TargetResult:
     comments: CommentsResult | None = None
     fetched: Fetched | None = None  # for a live capture: where it came from (the media step needs it)
     refused: bool = False  # an object in a dump that is not a post
+    note: str | None = None  # the line to print instead of the result's own
 
     @property
     def line(self) -> str:
         if self.result is not None:
-            return self.result.line + (f"\n{self.comments.line}" if self.comments and self.comments.line else "")
+            head = self.note if self.note is not None else self.result.line
+            return head + (f"\n{self.comments.line}" if self.comments and self.comments.line else "")
         if self.refused:
             return f"refused {self.error}"
         return f"failed {self.target}: {self.error}"
@@ -118,6 +120,18 @@ def record_attachments(archive: Archive, site_url: str, items: list[MediaItem], 
         atomic_write(target, (json.dumps({"items": ordered}, ensure_ascii=False, indent=2) + "\n").encode())
 
 
+def content_kept(archive: Archive, fetched: Fetched) -> Snapshot | None:
+    """The latest version of a password-protected post fetched without its password, when that
+    version holds its content (archived with the password or credentials): not to be replaced."""
+    if not fetched.post.withheld:
+        return None
+    latest = archive.latest(archive.key_for(fetched.post, fetched.site, fetched.rest_base))
+    if latest is None:
+        return None
+    meta = latest.meta()
+    return latest if meta.get("protected") and not meta.get("content_withheld") else None
+
+
 def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable[str], *,
                     site: str | None = None, type_: str | None = None, revisions: bool = False,
                     autosaves: bool = False, comments: bool = False, skip_rendering: bool = False
@@ -137,20 +151,28 @@ def capture_targets(archive: Archive, locator: Locator | None, targets: Iterable
             fetched = locator.fetch(target, site=site, type_=type_)
             for warning in fetched.warnings:
                 yield TargetResult(target, warning=warning)
-            imported = import_revisions(archive, locator, fetched, autosaves) if revisions else 0
-            # Revisions first, so that history keeps each text's earliest date.
-            result = replace(capture_fetched(archive, fetched, target, skip_rendering=skip_rendering),
-                             revisions=imported)
+            note = None
+            kept = content_kept(archive, fetched)
+            if kept is not None:  # an empty body now says only that no password was given this time
+                result = CaptureResult("unchanged", kept)
+                note = f"protected {kept.key.ref}: archived with its content before; no password given this run"
+            else:
+                imported = import_revisions(archive, locator, fetched, autosaves) if revisions else 0
+                # Revisions first, so that history keeps each text's earliest date.
+                result = replace(capture_fetched(archive, fetched, target, skip_rendering=skip_rendering),
+                                 revisions=imported)
+                if fetched.post.withheld and result.status == "new":
+                    note = f"protected {result.snapshot.cite} (content withheld: no password)"
         except WparchiveError as exc:
             yield TargetResult(target, error=exc)
             continue
         if not comments:
-            yield TargetResult(target, result=result, fetched=fetched)
+            yield TargetResult(target, result=result, fetched=fetched, note=note)
             continue
         try:  # the post is archived already; a failure here is the comments' alone
             stored = archive_post_comments(archive, locator.client, fetched.api, result.snapshot.key)
         except WparchiveError as exc:
-            yield TargetResult(target, result=result, fetched=fetched)
+            yield TargetResult(target, result=result, fetched=fetched, note=note)
             yield TargetResult(target, error=type(exc)(f"comments of {result.snapshot.key.ref}: {exc}"))
             continue
-        yield TargetResult(target, result=result, comments=stored, fetched=fetched)
+        yield TargetResult(target, result=result, comments=stored, fetched=fetched, note=note)

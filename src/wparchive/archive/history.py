@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from wparchive.archive import events
 from wparchive.archive.store import Archive, PostKey, Snapshot
 from wparchive.errors import InputError
 
@@ -25,6 +26,19 @@ class LogEntry:
         where = source.get("url") or source.get("path")  # a file or an export has a path, the rest a URL
         return (f"@{self.snapshot.version}\t{self.meta.get('captured_at', '')}\t{source.get('kind', '')}:"
                 f"{where or ''}\t{self.snapshot.id}\t{self.changed}")
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    """A history event between versions (archive/events.py): the post was hidden, or gone."""
+
+    key: PostKey
+    event: dict[str, Any]
+
+    @property
+    def line(self) -> str:
+        return (f"{self.event.get('event')}\t{self.event.get('at', '')}\tapi:{self.event.get('url', '')}\t-\t"
+                f"{events.describe(self.event)}")
 
 
 def _text_hash(meta: dict[str, Any]) -> str | None:
@@ -48,14 +62,38 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     return ", ".join(changed) or "nothing visible"
 
 
-def log_entries(archive: Archive, key: PostKey) -> list[LogEntry]:
-    """Versions of one post, newest first, each with what changed since the one before."""
-    entries = []
+def seen_again(changed: str) -> str:
+    """The label of a version captured after the post was found hidden or gone."""
+    return "seen again" + ("" if changed == "nothing visible" else f", {changed}")
+
+
+def follows_event(archive: Archive, key: PostKey, cache: dict[PostKey, set[str]]) -> set[str]:
+    """The ids of a post's versions that an event (hidden, gone) follows; read once per post into `cache`."""
+    if key not in cache:
+        cache[key] = {str(e.get("after")) for e in events.read_events(archive.events_path(key))}
+    return cache[key]
+
+
+def log_entries(archive: Archive, key: PostKey) -> list[LogEntry | EventEntry]:
+    """Versions of one post, newest first, each with what changed since the one before; the events
+    seen between them (hidden, gone) in their place, and the version after one says `seen again`."""
+    entries: list[LogEntry | EventEntry] = []
     previous = None
+    seen = events.read_events(archive.events_path(key))
+    placed: set[int] = set()
     for snapshot in archive.versions(key):
         meta = snapshot.meta()
-        entries.append(LogEntry(snapshot, meta, changes(previous, meta)))
+        changed = changes(previous, meta)
+        if entries and isinstance(entries[-1], EventEntry):
+            changed = seen_again(changed)
+        entries.append(LogEntry(snapshot, meta, changed))
         previous = meta
+        for i, event in enumerate(seen):
+            if event.get("after") == snapshot.id:
+                entries.append(EventEntry(key, event))
+                placed.add(i)
+    # An event whose version is not there (damaged history) still shows, at the end.
+    entries.extend(EventEntry(key, e) for i, e in enumerate(seen) if i not in placed)
     return entries[::-1]
 
 

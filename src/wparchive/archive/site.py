@@ -28,6 +28,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from wparchive.archive import events
 from wparchive.archive.listing import (
     PER_PAGE,
     Listing,
@@ -38,7 +39,7 @@ from wparchive.archive.listing import (
     write_state,
 )
 from wparchive.archive.revisions import auto_excerpt, imported_revision_ids, no_excerpt_written, raw_text, revision_id
-from wparchive.archive.store import Archive, CaptureResult, PostKey, host_folder
+from wparchive.archive.store import Archive, CaptureResult, PostKey, host_folder, utc_now
 from wparchive.archive.summary import SiteSummary, TypeSummary
 from wparchive.errors import RemoteError, WparchiveError
 from wparchive.model import Post, Source
@@ -280,16 +281,20 @@ class SiteArchiver:
         visible to this run (asked for by ID, never assumed gone)."""
         summary = run.summary
         url = api.url(f"/wp/v2/{base}/{key.id}")
-        response = self.client.get(url, self.locator.params())
         latest = self.archive.latest(key)
         before = str(latest.meta().get("status") or "") if latest is not None else ""
+        if before in _NOT_PUBLIC and self.client.credentials is None:
+            # Archived with credentials: whatever it answers a run without them (401, or 404 once
+            # deleted), that run cannot call it gone or hidden, so it does not ask (a request saved a post).
+            return
+        response = self.client.get(url, self.locator.params())
         if response.status_code in (404, 410):
             summary.gone.append(key.ref)
+            self._record_event(key, "gone", response.status_code, url, before)
             self.on_result(f"gone {key.ref}", None, None)
         elif response.status_code in (401, 403):
-            if before in _NOT_PUBLIC and self.client.credentials is None:
-                return  # archived with credentials; an anonymous run cannot see it, and that is no news
             summary.hidden.append(key.ref)
+            self._record_event(key, "hidden", response.status_code, url, before)
             self.on_result(f"hidden {key.ref}: it was {before or 'public'} when archived and now answers "
                            f"HTTP {response.status_code} (unpublished, or made private)", None, None)
         elif response.status_code >= 400:
@@ -298,7 +303,7 @@ class SiteArchiver:
             try:
                 data = parse_json(response)
                 fetched = self.locator.fetched(api, base, data, response, with_params(url, self.locator.params()),
-                                               f"{base}/{key.id}", refuse=False)
+                                               f"{base}/{key.id}", as_target=False)
             except WparchiveError as exc:
                 self.record_failure(summary, key.ref, str(exc))
                 return
@@ -306,6 +311,15 @@ class SiteArchiver:
             if fetched.post.status == "trash":
                 summary.trashed.append(key.ref)
             self.capture(fetched, run, label="trashed" if fetched.post.status == "trash" else None)
+
+    def _record_event(self, key: PostKey, kind: str, http_status: int, url: str, was: str) -> None:
+        """Keep `hidden`/`gone` in the post's history, once: while it stays so, later runs write nothing."""
+        latest = self.archive.latest(key)
+        if latest is None:
+            return
+        with self.archive.lock(key.host):
+            events.record_event(self.archive.events_path(key), kind, at=utc_now(), http_status=http_status,
+                                url=url, was=was, latest_id=latest.id)
 
     def record_failure(self, summary: TypeSummary, ref: str, why: str) -> None:
         summary.failed += 1

@@ -1,12 +1,13 @@
 """The archive on disk: immutable, versioned snapshots of posts, written atomically under a lock.
 
     <root>/<host>/<rest_base>/<id>/<YYYYMMDDTHHMMSSZ>-<hash12>/{response.json,post.txt,post.md,snapshot.json}
+    <root>/<host>/<rest_base>/<id>/events.json      (what runs saw that is no version: archive/events.py)
 
 A snapshot is written into a temporary folder beside its final place and renamed into place only
 when every file is written and fsynced, so a crash leaves either nothing or a whole snapshot.
 
 Past 400 lines for a reason: this module owns every path inside the archive (snapshots, state files,
-comment snapshots, media store and lists), so that no other module composes one.
+events files, comment snapshots, media store and lists), so that no other module composes one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wparchive import __version__
+from wparchive.archive import events
 from wparchive.archive.versions import (  # noqa: F401 - re-exported: the store's public names
     _SNAPSHOT_NAME,
     _TIME_FORMAT,
@@ -55,6 +57,7 @@ COMMENTS_STATE_NAME = ".comments-state.json"  # whole-site comment listing progr
 MEDIA_ROOT = ".media"  # the archive's media files by sha256 (archive/media.py), shared by every site
 MEDIA_LISTS = "media"  # <post>/media/<snapshot name>.json: the media one snapshot uses
 INDEX_NAME = ".index.sqlite"  # the search index (outputs/index.py): derived from the snapshots, rebuildable
+EVENTS_NAME = "events.json"  # <post>/events.json: what a run saw that is no version (archive/events.py)
 
 
 class LockedError(WparchiveError):
@@ -201,6 +204,7 @@ class Archive:
         """
         key = self.key_for(post, site_url, rest_base)
         digest = content_hash(post)
+        back = False
         raw, redacted = redact_secrets(raw)
         if redacted:
             source = replace(source, redacted=tuple(redacted))
@@ -221,10 +225,14 @@ class Archive:
                 compared = _latest_made_like(existing, with_credentials)
                 if compared is not None and compared not in neighbours:
                     neighbours.append(compared)
+                # Seen hidden or gone since its latest version: back now, which is a version of its own.
+                if existing and events.open_event(self.events_path(key), existing[-1].name) is not None:
+                    neighbours, back = [], True
             for neighbour in neighbours:
                 if _content_hash_of(neighbour) == digest:
                     return CaptureResult("unchanged", neighbour)
-            rendering = compared is not None and _is_rendering_change(compared, post)
+            # A post back after an event is a version whatever changed (never a skipped rendering).
+            rendering = not back and compared is not None and _is_rendering_change(compared, post)
             if rendering and skip_rendering:
                 assert compared is not None
                 return CaptureResult("skipped", compared, rendering=True)
@@ -305,16 +313,24 @@ class Archive:
             shutil.rmtree(child, ignore_errors=True)
         for child in folder.glob(".*.tmp"):
             child.unlink(missing_ok=True)
+        for child in folder.glob(f"*/.{EVENTS_NAME}.*.tmp"):
+            child.unlink(missing_ok=True)
 
     def _remove_stale_temporaries(self, post_dir: Path) -> None:
         # Safe under the lock: no other process can be writing into this folder now.
         for child in post_dir.iterdir():
             if child.name.startswith(TMP_PREFIX) and child.is_dir():
                 shutil.rmtree(child, ignore_errors=True)
+            elif _is_events_temporary(child.name):
+                child.unlink(missing_ok=True)
 
     # -- reading ---------------------------------------------------------------------------
     def post_dir(self, key: PostKey) -> Path:
         return self.root / key.host / key.rest_base / str(key.id)
+
+    def events_path(self, key: PostKey) -> Path:
+        """Where a post's history events (hidden, gone) are kept, beside its snapshots."""
+        return self.post_dir(key) / EVENTS_NAME
 
     def comments_dir(self, key: PostKey) -> Path:
         """Where a post's comment snapshots live (named like post snapshots, and as immutable)."""
@@ -407,6 +423,14 @@ class Archive:
                     problems.extend(verify_snapshot(child))
                 elif child.name in (COMMENTS_DIR, MEDIA_LISTS) and child.is_dir():
                     pass  # checked by archive/comments.py and archive/media.py (`wparchive verify` runs all)
+                elif child.name == EVENTS_NAME and child.is_file():
+                    why = events.problem(child)
+                    if why:
+                        problems.append(Problem(child, "unreadable", why))
+                elif _is_events_temporary(child.name):
+                    if self._stray(child):
+                        problems.append(Problem(child, "stray", "an interrupted write's temporary file; "
+                                                               "safe to delete"))
                 else:
                     problems.append(Problem(child, "unexpected", "not a snapshot folder"))
         return checked, problems
@@ -419,6 +443,10 @@ class Archive:
         except (ValueError, IndexError):
             return temporary.exists()
         return not self.writer_active(host) and temporary.exists()
+
+
+def _is_events_temporary(name: str) -> bool:
+    return name.startswith(f".{EVENTS_NAME}.") and name.endswith(".tmp")  # atomic_write's, for events.json
 
 
 def _latest_made_like(versions: list[Snapshot], with_credentials: bool | None) -> Snapshot | None:

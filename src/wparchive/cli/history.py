@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from wparchive.archive.comments import comment_snapshot, verify_comments
-from wparchive.archive.history import LogEntry, list_posts, log_entries
+from wparchive.archive.history import EventEntry, LogEntry, list_posts, log_entries
 from wparchive.archive.media import local_markdown, verify_media
 from wparchive.archive.refs import resolve_post, resolve_snapshot, site_of, split_version
 from wparchive.archive.store import Archive
@@ -23,8 +23,13 @@ from wparchive.errors import (
 from wparchive.outputs.index import SearchIndex
 
 
-def log_json(entry: LogEntry) -> dict[str, object]:
-    """One version as `log --json` prints it (README: "--json shapes")."""
+def log_json(entry: LogEntry | EventEntry) -> dict[str, object]:
+    """One version, or one event, as `log --json` prints it (README: "--json shapes")."""
+    if isinstance(entry, EventEntry):
+        event = entry.event
+        return {"ref": entry.key.ref, "event": event.get("event"), "at": event.get("at"),
+                "http_status": event.get("http_status"), "url": event.get("url"), "was": event.get("was"),
+                "after": event.get("after")}
     meta = entry.meta
     source = meta.get("source") or {}
     return {"ref": entry.snapshot.key.ref, "version": entry.snapshot.version, "id": entry.snapshot.name,
@@ -50,7 +55,9 @@ def log_cmd(ref: str, archive_dir: Path, since: str | None, until: str | None, a
     """List the versions of one archived post, or of every post of a site, newest first.
 
     Columns: version, captured at, source, short content hash, what changed since the version
-    before. REF is the URL the post was archived from (with or without https://), HOST/TYPE/ID,
+    before. A whole-site run that found the post hidden or gone adds a line of its own (`hidden`
+    or `gone`, when, the URL asked, -, the HTTP answer); the version after it says `seen again`.
+    REF is the URL the post was archived from (with or without https://), HOST/TYPE/ID,
     the post's ID when it is unique in the archive, or the post's folder.
 
     SITE (a host such as example.com, or the site's URL) lists every version of every post of that

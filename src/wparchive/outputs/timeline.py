@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wparchive.archive.history import changes
+from wparchive.archive.history import changes, follows_event, seen_again
 from wparchive.archive.store import Archive, PostKey, Snapshot
 from wparchive.diff.compare import compare
 from wparchive.diff.sides import snapshot_side
@@ -85,6 +85,7 @@ def site_timeline(archive: Archive, host: str, since: str | None = None, until: 
             if stamp >= low[:16] and (high is None or stamp <= high):
                 names.append((stamp, key.ref, snapshot.version, key))
     names.sort(key=lambda item: (item[0], item[1], item[2]), reverse=True)  # in one second: by version
+    followed: dict[PostKey, set[str]] = {}
     for _, _, version, key in names:
         versions = archive.versions(key)
         if version > len(versions):  # removed since the listing: skip rather than fail
@@ -92,7 +93,10 @@ def site_timeline(archive: Archive, host: str, since: str | None = None, until: 
         snapshot = versions[version - 1]
         meta = snapshot.meta()
         previous = versions[version - 2] if version > 1 else None
-        yield TimelineEntry(snapshot, meta, changes(previous.meta() if previous else None, meta), previous)
+        changed = changes(previous.meta() if previous else None, meta)
+        if previous is not None and previous.name in follows_event(archive, key, followed):
+            changed = seen_again(changed)  # as `log REF` says it
+        yield TimelineEntry(snapshot, meta, changed, previous)
 
 
 def timeline_rows(entries: Iterator[TimelineEntry], out_dir: Path | None, limit: int) -> Iterator[TimelineRow]:

@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""C loops for the compiled renderer (`wparchive.render._compiled`): the tree walk, the whitespace
-collapse and the final scan. Each has a readable Python reference that it must match, checked by
-tests/render/test_compiled.py: `html.walk_tree_python`, `blocks.collapse`, `blocks.clean_breaks`.
+"""C loops for the compiled renderer (`wparchive.render._compiled`): the tree walk and the final scan.
+Each has a readable Python reference that it must match, checked by tests/render/test_compiled.py:
+`html.walk_tree_python`, `blocks.clean_breaks`.
 
 Why the walk: in Python, `etree.iterwalk` plus `el.tag` / `el.text` / `el.tail` build a proxy object
 and several strings per element. Here the walk follows libxml2's node pointers of lxml's own tree
@@ -68,55 +68,8 @@ def walk(_Element root not None, walker, frozenset plain not None):
             c_node = c_node.parent
 
 
-# -- whitespace collapse and the final scan: `blocks.collapse` and `blocks.clean_breaks` as C loops ----
-# Both are called on every block; in Python each costs a regex scan of the whole text.
-
-cdef inline bint _other_space(Py_UCS4 c):
-    # `blocks._OTHER_SPACES`: Unicode spaces that are text, not layout
-    return c == 0x85 or c == 0x1680 or 0x2000 <= c <= 0x200a or c == 0x2028 or c == 0x2029 \
-        or c == 0x202f or c == 0x205f or c == 0x3000
-
-
-cdef inline bint _split_space(Py_UCS4 c):
-    # what str.split() splits on when no other space is present (ASCII whitespace, \x1c-\x1f, NBSP)
-    return c == 0x20 or 0x09 <= c <= 0x0d or 0x1c <= c <= 0x1f or c == 0xa0
-
-
-cdef inline bint _html_space(Py_UCS4 c):
-    # `blocks._WS`: HTML's collapsible whitespace plus NBSP
-    return c == 0x20 or 0x09 <= c <= 0x0d or c == 0xa0
-
-
-def collapse(str text not None):
-    """`blocks.collapse`: runs of whitespace to one space, none at the ends.
-
-    The reference takes `" ".join(text.split())` unless the text holds another Unicode space, then
-    a regex on HTML whitespace: the two differ on \\x1c-\\x1f, so the same choice is made here."""
-    cdef Py_ssize_t n = len(text), i, start
-    cdef Py_UCS4 c
-    cdef bint other = False
-    cdef bint space
-    for c in text:
-        if c >= 0x85 and _other_space(c):
-            other = True
-            break
-    words = []
-    i = 0
-    while i < n:
-        c = text[i]
-        space = _html_space(c) if other else _split_space(c)
-        if space:
-            i += 1
-            continue
-        start = i
-        while i < n:
-            c = text[i]
-            if (_html_space(c) if other else _split_space(c)):
-                break
-            i += 1
-        words.append(text[start:i])
-    return " ".join(words)
-
+# -- the final scan: `blocks.clean_breaks` as a C loop (the collapse is `_ctext.collapse`) ----------
+# Called on every block; in Python it costs a regex scan of the whole text.
 
 def clean_breaks(str text not None, bint markdown, reference):
     """`blocks.clean_breaks`: one C scan; text that holds a line separator or a control character

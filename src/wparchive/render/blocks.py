@@ -205,7 +205,13 @@ class BlockWriter:
         self.emit(lines)
 
     def result(self) -> str:
-        return unicodedata.normalize("NFC", clean_breaks("".join(self.out).strip("\n"), self.md))
+        return nfc(clean_breaks("".join(self.out).strip("\n"), self.md))
+
+
+def nfc(text: str) -> str:
+    """NFC, as design.md's rules end. (The compiled renderer first checks in C whether every character
+    is one NFC never changes, `_ctext.nfc`: unicodedata's own check looks each one up.)"""
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_breaks(text: str, markdown: bool) -> str:

@@ -28,6 +28,9 @@ from wparchive.render.tree import CELL_CELL, CELL_ITEM, CELL_ROW, cell_text, pre
 # The tree walk: None here, so this module, the readable reference, walks in Python. Its compiled copy
 # (`wparchive.render._compiled`, see setup.py) sets the C walk of `_cwalk.pyx`, which sends the same calls.
 walk_tree: Callable[[etree._Element, _Walker, frozenset[str]], None] | None = None
+# The clean text in one C pass: None here. The compiled copy sets `_ctext.render`, a C port of this
+# module's text rules, which returns None for what it leaves to these rules (see `_ctext.pyx`).
+render_text: Callable[[etree._Element, re.Pattern[str] | None], str | None] | None = None
 
 __all__ = ["collapse", "html_to_markdown", "html_to_text", "inline_text"]
 
@@ -439,17 +442,23 @@ def _indent(line: str) -> str:
 
 
 def _walk(html: str, markdown: bool) -> str:
-    if not html or not html.strip():
+    if not html or html.isspace():
         return ""
-    if "[" in html:
+    bracket = "[" in html  # no shortcodes or captions without one: one scan of the source, not three
+    if bracket:
         html = expand_captions(html)
     root = parse_html(html)
+    shortcodes = shortcode_pattern(html) if bracket else None
+    if render_text is not None and not markdown:
+        text = render_text(root, shortcodes)  # reads the tree only: on None it is rendered below
+        if text is not None:
+            return text
     # Let libxml2 do what it can in C: drop what is never text, and unwrap inline elements whose
     # only contribution is their text (in Markdown, links, emphasis and code are kept).
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *SKIP_TAGS, with_tail=False)
     prepare_tree(root, html)
     etree.strip_tags(root, *(INLINE_MARKDOWN if markdown else INLINE_TEXT))
-    walker = _Walker(markdown, shortcode_pattern(html))
+    walker = _Walker(markdown, shortcodes)
     (walk_tree or walk_tree_python)(root, walker, PLAIN_BLOCKS)
     return walker.result()
 

@@ -95,6 +95,12 @@ def _encode(html: str) -> bytes:
     return cleaned if len(cleaned) != len(data) else data
 
 
+def _document(html: str) -> bytes:
+    """What libxml2 is given: the fragment as the body of a document (the compiled renderer makes the
+    same bytes in one C copy, `_ctext.document`)."""
+    return b"<html><body>" + _encode(html)
+
+
 def _too_deep(parser: etree.HTMLParser) -> bool:
     return any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
 
@@ -102,15 +108,15 @@ def _too_deep(parser: etree.HTMLParser) -> bool:
 def parse_html(html: str) -> etree._Element:
     """Parse a fragment into an lxml tree that keeps every piece of text."""
     parser = _parser()
-    root = etree.fromstring(b"<html><body>" + _encode(html), parser)
+    root = etree.fromstring(_document(html), parser)
     if any(e.message == "Unexpected end tag : p" for e in parser.error_log):
         html = _END_P.sub("</p><wpapb></wpapb>", html)
-        root = etree.fromstring(b"<html><body>" + _encode(html), parser)
+        root = etree.fromstring(_document(html), parser)
     if _too_deep(parser):
         # Nested deeper than libxml2 allows (it would drop the text): flatten containers, then, if
         # that is still too deep, fall back to the bare text so nothing is lost.
         flat = _CONTAINERS.sub(" ", html)
-        root = etree.fromstring(b"<html><body>" + _encode(flat), parser)
+        root = etree.fromstring(_document(flat), parser)
         if _too_deep(parser):
             root = etree.fromstring(b"<html><body><p></p></body></html>", parser)
             root[0][0].text = clean_str(re.sub(r"<[^>]*>", " ", flat))

@@ -25,6 +25,16 @@ CELL_ITEM = "\x01"  # a list item inside a cell
 CELL_ROW = "\x02"  # a nested table's row
 CELL_CELL = "\x03"  # a nested table's cell
 
+# lxml's parser keeps the control characters of entities such as `&#12;`, but refuses them in text set
+# through its API. Text written back into the tree is given them as the rules would read them: the
+# spacing ones as a space (the whitespace collapse's reading), the rest dropped (the final scan's).
+_UNSETTABLE = {c: (" " if c in (0x0B, 0x0C) or 0x1C <= c <= 0x1F else None)
+               for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))}
+
+
+def _settable(text: str | None) -> str | None:
+    return text.translate(_UNSETTABLE) if text else text
+
 
 def prepare_tree(root: etree._Element, html: str) -> None:
     """Separate controls, drop hidden icons and turn MathML into one reading, in place."""
@@ -36,15 +46,21 @@ def prepare_tree(root: etree._Element, html: str) -> None:
         else:
             if el.tag == "input":
                 value = el.get("value") if (el.get("type") or "").lower() in _BUTTON_INPUTS else None
-                el.text = value or None
+                el.text = _settable(value) or None
             _space_around(el)
     hidden = "aria-hidden" in html
-    if hidden or _SEPARATE_CLASS in html:
+    if rewrites_by_source(html):
         for el in list(root.iter()):
             if hidden and el.get("aria-hidden") == "true" and _is_icon(el):
                 _empty_keeping_tail(el)
             elif el.tag == "a" and _SEPARATE_CLASS in (el.get("class") or ""):
                 _space_around(el)
+
+
+def rewrites_by_source(html: str) -> bool:
+    """Whether the source holds what `prepare_tree` finds by attribute (hidden icons, the File block's
+    button), apart from the elements it finds by tag."""
+    return "aria-hidden" in html or _SEPARATE_CLASS in html
 
 
 def _is_icon(el: etree._Element) -> bool:
@@ -54,14 +70,14 @@ def _is_icon(el: etree._Element) -> bool:
 
 
 def _space_around(el: etree._Element) -> None:
-    el.tail = " " + (el.tail or "")
+    el.tail = " " + (_settable(el.tail) or "")
     prev = el.getprevious()
     if prev is not None:
-        prev.tail = (prev.tail or "") + " "
+        prev.tail = (_settable(prev.tail) or "") + " "
     else:
         parent = el.getparent()
         if parent is not None:
-            parent.text = (parent.text or "") + " "
+            parent.text = (_settable(parent.text) or "") + " "
 
 
 def _empty_keeping_tail(el: etree._Element) -> None:
@@ -70,13 +86,13 @@ def _empty_keeping_tail(el: etree._Element) -> None:
     apart."""
     _replace_children(el, "")
     el.text = None
-    el.tail = " " + (el.tail or "")
+    el.tail = " " + (_settable(el.tail) or "")
 
 
 def _replace_children(el: etree._Element, text: str) -> None:
     for child in list(el):
         el.remove(child)
-    el.text = text
+    el.text = _settable(text)
 
 
 # -- MathML -----------------------------------------------------------------------------------------

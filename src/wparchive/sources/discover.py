@@ -24,7 +24,15 @@ from wparchive.errors import InputError, RemoteError
 from wparchive.model import Post, Source, sort_terms, term_name
 from wparchive.sources.dump import split_json_values
 from wparchive.sources.passwords import PostPasswords
-from wparchive.sources.rest import Client, is_html, parse_json, redact_url, refuse_html, with_params
+from wparchive.sources.rest import (
+    RETRY_STATUSES,
+    Client,
+    is_html,
+    parse_json,
+    redact_url,
+    refuse_html,
+    with_params,
+)
 
 API_REL = "https://api.w.org/"
 EMBED = "author,wp:term"
@@ -101,12 +109,11 @@ def rest_base_for(type_: str) -> str:
     return base
 
 
-def refuse_protected(post: Post, what: str) -> None:
-    """A password-protected post arrives with empty content: archiving that would lose the post."""
-    if post.protected and not post.content_html.strip():
-        raise RemoteError(f"{what} is password-protected: WordPress sends its content empty; "
-                          "give --post-password, or --post-passwords FILE (used for the request only, never "
-                          "stored)")
+def withheld_note(what: str) -> str:
+    """What to say of a password-protected post fetched without its password (archived all the same)."""
+    return (f"{what} is password-protected: WordPress sent its content empty, so what it shows without the "
+            "password is archived (title, dates, terms; no body); to archive its content, give --post-password, "
+            "or --post-passwords FILE (used for the request only, never stored)")
 
 
 def _origin(url: str) -> str:
@@ -205,7 +212,12 @@ class Locator:
                 url = "http://" + site
                 response = self.client.get(url, accept=accept)
                 self.on_note(f"--site {site} has no scheme and https did not answer: using {url}")
-        api = self._advertised_root(response) or self._guess_root(response.url or url)
+        api = self._advertised_root(response)
+        if api is None and response.status_code in RETRY_STATUSES:
+            # In maintenance (WordPress answers 503 with Retry-After) or overloaded, after the retries:
+            # that is what went wrong, and guessing the API's URLs would only wait through theirs too.
+            raise self.client.error_for(response, site)
+        api = api or self._guess_root(response.url or url)
         self._roots[site] = api
         return api
 
@@ -241,25 +253,27 @@ class Locator:
         return params
 
     def fetched(self, api: ApiRoot, base: str, data: Any, response: requests.Response, url: str,
-                what: str, refuse: bool = True, password_sent: bool = False) -> Fetched:
+                what: str, as_target: bool = True, password_sent: bool = False) -> Fetched:
+        """The post in a response. `as_target`: a post asked for by itself (not listed by a site run),
+        whose password from --post-passwords is used, and whose withheld body is said (a warning)."""
         if not isinstance(data, dict) or "id" not in data:
             raise RemoteError(f"{redact_url(response.url)} did not return a post object")
         post = Post.from_api(data)
         if post.id is None or post.id <= 0:  # it names the archive folder: a positive integer only
             raise RemoteError(f"{redact_url(response.url)} returned a post without a valid id "
                               f"({str(data.get('id'))[:40]!r})")
-        if refuse and post.withheld and not password_sent:
+        if as_target and post.withheld and not password_sent:
             # A password from --post-passwords for this post (by ID or permalink): ask its route with it.
             password = self.passwords.get(post.id, post.link)
             if password:
                 return self.fetch_route(api, base, post.id, what=what, password=password)
-        if refuse:
-            refuse_protected(post, what)
+        # Without its password, what WordPress shows of it is archived (as a site run does), and said.
+        notes = [withheld_note(what)] if as_target and post.withheld else []
         post = self.complete_terms(api, post)
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "last-modified")}
         return Fetched(post, response.content, api, base, url, response.status_code, headers,
                        site=_origin(api.root), with_credentials=self.client.credentials is not None,
-                       header_list=kept_headers(response))
+                       warnings=notes, header_list=kept_headers(response))
 
     def complete_terms(self, api: ApiRoot, post: Post) -> Post:
         """`post` with the names of terms that `_embed` left as IDs (it embeds at most 10 per taxonomy).
