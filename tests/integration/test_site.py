@@ -48,7 +48,7 @@ from wparchive.sources.rest import Client
 TOKEN = uuid.uuid4().hex[:8]
 BULK = 105  # with the install's "Hello world!" at least 106 published posts: two listing pages
 PASSWORD_ENV = "WPARCHIVE_APP_PASSWORD"
-SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})$")
+SNAPSHOT_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([0-9a-f]{12})(?:-\d+)?$")  # -N: a second version in one second
 SNAPSHOT_FILES = {"response.json", "post.txt", "post.md", "snapshot.json"}
 SUMMARY = re.compile(r"^(?:\S+Z \S+ )?(\d+)(?: of (\d+))? posts: (\d+) new, (\d+) changed, (\d+) unchanged, "
                      r"(\d+) protected, (\d+) failed")
