@@ -143,11 +143,14 @@ def test_a_redirect_body_is_bounded_too(server, tmp_path):
 
 
 def test_a_server_dripping_its_headers_is_cut_off_by_the_deadline_too(server, tmp_path):
+    written = []
+
     def drip_headers(h):
         h.wfile.write(b"HTTP/1.1 200 OK\r\n")
-        for _ in range(40):  # 4 s if read whole; each byte well within the read timeout
+        for _ in range(150):  # 15 s if read whole; each byte well within the read timeout
             h.wfile.write(b"X")
             h.wfile.flush()
+            written.append(1)
             __import__("time").sleep(0.1)
 
     server.routes["/wp-json/wp/v2/posts/1"] = drip_headers
@@ -156,3 +159,4 @@ def test_a_server_dripping_its_headers_is_cut_off_by_the_deadline_too(server, tm
     assert (result.exit_code, result.stderr) == (
         3, f"error: {rest}?_embed=author%2Cwp%3Aterm timed out: the whole response did not arrive within 0.75s; "
         "try again later or raise --timeout\n")
+    assert len(written) < 150  # the socket was shut at the deadline: the server could not drip on

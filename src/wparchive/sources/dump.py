@@ -243,9 +243,9 @@ def read_dump(data: bytes, name: str) -> Dump:
     if not dump.posts and dump.refused:
         raise InputError(f"{dump.refused[0]}; {HINT}" if len(dump.refused) == 1 else
                          f"{name} holds no WordPress post ({len(dump.refused)} other objects, the first: "
-                         f"{dump.refused[0].split(': ', 1)[-1]}); {HINT}")
+                         f"{dump.refused[0].removeprefix(name + ': ')}); {HINT}")
     if not dump.posts:
-        detail = f" ({dump.warnings[0].split(': ', 1)[-1]})" if dump.warnings else ""
+        detail = f" ({dump.warnings[0].removeprefix(name + ': ')})" if dump.warnings else ""
         raise InputError(f"{name} holds no WordPress post{detail}; {HINT}")
     return dump
 
