@@ -145,6 +145,7 @@ class Listing:
         first = True
         listed: set[str] = set()
         max_page: int | None = None
+        announced = ""  # the first page's X-WP-Total, which max_page is drawn from
         captured = 0
         if self.cutoff is not None and self.support is not None and self.support(known_only=True) == IGNORED:
             self._fall_back()
@@ -166,6 +167,7 @@ class Listing:
                     continue
             total = response.headers.get("X-WP-Total", "")
             if first and total.isdigit():
+                announced = total
                 max_page = math.ceil(int(total) / PER_PAGE) + PAGE_MARGIN
                 if self.on_total is not None and not self.fallback:
                     self.on_total(int(total))
@@ -209,7 +211,7 @@ class Listing:
                 return
             if max_page is not None and self.page >= max_page:
                 self.owner.warn(f"the {self.base} listing goes on past page {max_page}, more than its "
-                                f"{total} posts fill; the listing ends there")
+                                f"{announced} posts fill; the listing ends there")
                 return
             self.page += 1
             if self.primary:
