@@ -6,6 +6,7 @@ in well under a second (the site-run tests around them take twenty).
 """
 
 import json
+import time
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -100,7 +101,9 @@ def test_gmt_keeps_the_zone_it_is_given():
     assert gmt("2026-01-02T03:04:05").tzinfo is timezone.utc
 
 
-@pytest.mark.parametrize("value", [None, "", 0, 17, ["2026-01-02T03:04:05"], "yesterday", "2026-13-01T00:00:00"])
+# A lower-case `z` is no zone WordPress writes (nor one Python reads): not a time.
+@pytest.mark.parametrize("value", [None, "", 0, 17, ["2026-01-02T03:04:05"], "yesterday", "2026-13-01T00:00:00",
+                                   "2026-01-02T03:04:05z"])
 def test_gmt_is_none_for_what_is_no_time(value):
     assert gmt(value) is None
 
@@ -108,6 +111,18 @@ def test_gmt_is_none_for_what_is_no_time(value):
 def test_iso_is_utc_to_the_second_without_a_zone():
     local = datetime(2026, 1, 2, 5, 4, 5, 999999, tzinfo=timezone(timedelta(hours=2)))
     assert iso(local) == "2026-01-02T03:04:05"
+
+
+def test_iso_is_utc_whatever_the_machine_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert iso(CUTOFF) == "2026-01-02T03:04:05"
+        _, lst = make(cutoff=CUTOFF)
+        assert lst.params()["modified_after"] == "2026-01-02T03:04:05Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_page_values_gives_each_post_with_its_exact_text():
@@ -167,6 +182,8 @@ def test_modified_after_support_reads_a_399_as_an_answer():
 # -- the parameters -------------------------------------------------------------------------------
 def test_params_of_a_plain_listing():
     _, lst = make()
+    assert (lst.failed_ids, lst.skipped, lst.complete, lst.fallback, lst.saved, lst.primary) == (
+        set(), set(), False, False, False, False)
     assert lst.params() == {"per_page": 100, "page": 1, "_embed": "author,wp:term", "orderby": "id", "order": "asc"}
 
 
@@ -236,10 +253,30 @@ def test_a_page_that_brings_nothing_new_ends_it_with_a_warning():
     assert lst.complete is False
 
 
-def test_a_page_with_one_new_post_goes_on():
-    owner, lst = make(response(body=posts(1, 2)), response(body=posts(2, 3)), response(body=[]))
-    assert ids_of(lst.posts()) == [1, 2, 2, 3]
+@pytest.mark.parametrize("second", [[2, 3], [3, 2]])
+def test_a_page_with_one_new_post_goes_on(second):
+    owner, lst = make(response(body=posts(1, 2)), response(body=posts(*second)), response(body=[]))
+    assert ids_of(lst.posts()) == [1, 2, *second]
     assert (owner.warnings, lst.complete) == ([], True)
+
+
+def test_ids_are_compared_by_the_first_100_characters_of_their_json():
+    # A hostile server's endless ids cost at most 100 characters each to remember.
+    a, b = "x" * 98 + "1a", "x" * 98 + "1b"  # json.dumps: a quote, then 98 x, then 1: equal in 100
+    owner, lst = make(response(body=[{"id": a}]), response(body=[{"id": b}]))
+    assert ids_of(lst.posts()) == [a, b]
+    assert owner.warnings[0].startswith("the posts listing page 2 brought no post not already listed")
+    c = "x" * 99 + "c"  # differs from a in its 100th character
+    owner, lst = make(response(body=[{"id": a}]), response(body=[{"id": c}]), response(body=[]))
+    assert ids_of(lst.posts()) == [a, c]
+    assert owner.warnings == []
+
+
+def test_a_page_that_is_no_list_is_an_error_naming_its_url():
+    _, lst = make(response(body={"code": "odd"}))
+    with pytest.raises(RemoteError) as error:
+        list(lst.posts())
+    assert str(error.value) == "https://example.com/wp-json/wp/v2/posts did not return a list of posts"
 
 
 def test_ids_are_told_apart_by_their_json():
@@ -339,11 +376,13 @@ def test_progress_is_saved_after_each_page(tmp_path):
     assert lst.saved is True
 
 
-def test_progress_without_a_cut_off_or_an_id_done(tmp_path):
+@pytest.mark.parametrize("page", [[{"id": "x"}], [{"id": 0}], [{"id": -3}], [{"id": True}]])
+def test_progress_without_a_cut_off_or_an_id_done(tmp_path, page):
     path = tmp_path / "state.json"
-    _, lst = make(response(body=[{"id": "x"}]), response(body=[]), state_path=path)
+    _, lst = make(response(body=page), response(body=[]), state_path=path)
     list(lst.posts())
     assert json.loads(path.read_text()) == {"run": {"cutoff": None, "page": 2}}
+    assert lst.done_upto is None
 
 
 def test_progress_saves_failures_with_those_of_earlier_runs(tmp_path):

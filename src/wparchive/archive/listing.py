@@ -144,8 +144,7 @@ class Listing:
         url = self.api.url(f"/wp/v2/{self.base}")
         first = True
         listed: set[str] = set()
-        max_page: int | None = None
-        announced = ""  # the first page's X-WP-Total, which max_page is drawn from
+        limit: tuple[int, str] | None = None  # the last page the first X-WP-Total allows, and that total
         captured = 0
         if self.cutoff is not None and self.support is not None and self.support(known_only=True) == IGNORED:
             self._fall_back()
@@ -167,8 +166,7 @@ class Listing:
                     continue
             total = response.headers.get("X-WP-Total", "")
             if first and total.isdigit():
-                announced = total
-                max_page = math.ceil(int(total) / PER_PAGE) + PAGE_MARGIN
+                limit = (math.ceil(int(total) / PER_PAGE) + PAGE_MARGIN, total)
                 if self.on_total is not None and not self.fallback:
                     self.on_total(int(total))
             first = False
@@ -209,9 +207,9 @@ class Listing:
                 self.owner.warn(f"the {self.base} listing page {self.page} brought no post not already listed; "
                                 "the listing ends there (does the site or a cache ignore `page`?)")
                 return
-            if max_page is not None and self.page >= max_page:
-                self.owner.warn(f"the {self.base} listing goes on past page {max_page}, more than its "
-                                f"{announced} posts fill; the listing ends there")
+            if limit is not None and self.page >= limit[0]:
+                self.owner.warn(f"the {self.base} listing goes on past page {limit[0]}, more than its "
+                                f"{limit[1]} posts fill; the listing ends there")
                 return
             self.page += 1
             if self.primary:
