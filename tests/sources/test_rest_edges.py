@@ -78,6 +78,9 @@ def test_the_wait_before_each_retry(monkeypatch):
     ("Name or service not known", "host name not found"),
     ("('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
      "the server closed the connection without answering"),
+    ("RemoteDisconnected('Remote end closed connection without response')",
+     "the server closed the connection without answering"),
+    ("('Connection aborted.', BadStatusLine('x'))", "the server closed the connection without answering"),
     ("Max retries exceeded with url: /x?password=secret (Caused by ProtocolError('x'))", "ProtocolError"),
     ("odd failure at /x?password=secret " + "y" * 200, ("odd failure at /x?password=*** " + "y" * 200)[:160]),
 ])
@@ -164,3 +167,18 @@ def test_error_for_a_retried_status_says_why_the_retries_stopped():
 def test_the_response_deadline():
     client = Client(timeout=(3.0, 7.0), max_response_size=512 * 1024)
     assert client.response_deadline == 7.0 + 2.0
+
+
+def test_a_password_comes_from_the_environment_then_netrc_for_that_host(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv(rest.PASSWORD_ENV, raising=False)
+    assert rest.find_password("example.com") is None  # no ~/.netrc
+    netrc_file = tmp_path / ".netrc"
+    netrc_file.write_text('machine example.com login ed password "abcd efgh"\n')
+    netrc_file.chmod(0o600)
+    assert rest.find_password("example.com") == "abcd efgh"
+    assert rest.find_password("other.example") is None  # a ~/.netrc without this host
+    monkeypatch.setenv(rest.PASSWORD_ENV, "from env")
+    assert rest.find_password("example.com") == "from env"
+    monkeypatch.setenv(rest.PASSWORD_ENV, "")
+    assert rest.find_password("example.com") == "abcd efgh"
