@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from bench.fakewp import FakeWordPress
+from bench.loopback import LoopbackServer, answer
 
 
 class FakeSite:
@@ -41,27 +42,18 @@ class FakeSite:
                         status, headers, body = owner.fake.handle(
                             "GET", owner.fake.url + self.path, dict(self.headers.items()))
                         owner.served += 1
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                answer(self, status, headers, body)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.server = LoopbackServer(Handler, "fakesite")
+        self.url = self.server.url
         self.fake = FakeWordPress(self.url, posts)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name=f"fakesite-{self.url}", daemon=True)
-        self.thread.start()
+        self.server.start()
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
+        self.server.close()
 
 
 class FakeSites:

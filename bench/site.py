@@ -56,13 +56,15 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 try:
     from fakewp import FakeWordPress  # run as `python bench/site.py`
+    from loopback import LoopbackServer, answer
 except ImportError:  # imported as bench.site
     from bench.fakewp import FakeWordPress
+    from bench.loopback import LoopbackServer, answer
 
 MIB = 2**20
 
@@ -116,22 +118,13 @@ class FakeServer:
                             "GET", owner.fake.url + self.path, dict(self.headers.items()))
                         owner.served += 1
                         owner.served_bytes += len(body)
-                self.send_response(status)  # adds Date and Server, as a real server does
-                for name, value in headers.items():
-                    if name != "Date":  # send_response sent the server's own
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                answer(self, status, headers, body, own_date=True)  # Date and Server, as a real server
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.fake.url = self.url
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="fakewp", daemon=True)
+        self.server = LoopbackServer(Handler, "fakewp")
+        self.url = self.fake.url = self.server.url
 
     def reset(self, n: int) -> FakeWordPress:
         with self.lock:
@@ -139,13 +132,11 @@ class FakeServer:
             return self.fake
 
     def __enter__(self) -> FakeServer:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
+        self.server.close()
 
 
 # -- one run -----------------------------------------------------------------------------------

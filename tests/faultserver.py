@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from bench.loopback import LoopbackServer, answer
+
 Route = Callable[["Handler"], None]
 
 
@@ -44,13 +46,7 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         """A whole answer; `body` as bytes, or anything JSON can encode."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        merged = {"Content-Type": "application/json; charset=UTF-8", **(headers or {})}
-        for name, value in merged.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer(self, status, {"Content-Type": "application/json; charset=UTF-8", **(headers or {})}, data)
 
     def drip(self, data: bytes, every: float, headers: dict[str, str] | None = None) -> None:
         """Send `data` one byte every `every` seconds (chunked: no length announced); bounded by len(data)."""
@@ -102,20 +98,16 @@ class FaultServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.sent: list[int] = []  # bytes written by `big` before it finished or was cut off
         self.lock = threading.Lock()
-        self.httpd = _Server(("127.0.0.1", 0), Handler)
-        self.httpd.owner = self
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="faultserver", daemon=True)
+        self.server = LoopbackServer(Handler, "faultserver", _Server)
+        self.server.httpd.owner = self  # type: ignore[attr-defined]
+        self.port, self.url = self.server.port, self.server.url
 
     def __enter__(self) -> FaultServer:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
+        self.server.close()
 
     def headers_of(self, prefix: str) -> list[dict[str, str]]:
         """The headers of every request whose path starts with `prefix`."""
