@@ -9,6 +9,9 @@
 #     bash bench/mutation.sh wparchive.fsutil wparchive.archive.store   # these modules: their mutants
 #                                                  # not run yet, and their survivors again (resumes)
 #     bash bench/mutation.sh --score               # only print the score of what was run
+#     MUTATION_SAMPLE=300 bash bench/mutation.sh wparchive.archive.site   # a random sample of those
+#                                                  # modules' mutants (MUTATION_SEED, default 1: the
+#                                                  # same sample each time, so a run resumes)
 # One mutant at a time (MUTMUT_CHILDREN, default 1), at low priority. Prints the score per module
 # (killed/checked; a timeout counts as killed, a mutant no test reaches as surviving) and lists
 # the survivors (`.venv/bin/mutmut show NAME` shows one).
@@ -24,11 +27,19 @@ if [ "${1:-}" != "--score" ]; then
     else
         if [ -d mutants ]; then
             mapfile -t names < <(python3 - "$@" <<'PY'
-import glob, json, sys
+import glob, json, os, random, sys
+codes = {}
 for meta in sorted(glob.glob("mutants/src/**/*.py.meta", recursive=True)):
     for name, code in json.load(open(meta))["exit_code_by_key"].items():
-        if any(name.startswith(p + ".") for p in sys.argv[1:]) and code in (None, 0, 33):
-            print(name)
+        if any(name.startswith(p + ".") for p in sys.argv[1:]):
+            codes[name] = code
+chosen = sorted(codes)
+if os.environ.get("MUTATION_SAMPLE"):  # the sample is drawn from all of them: the same one each time
+    size = min(int(os.environ["MUTATION_SAMPLE"]), len(chosen))
+    chosen = random.Random(int(os.environ.get("MUTATION_SEED", "1"))).sample(chosen, size)
+for name in chosen:
+    if codes[name] in (None, 0, 33):
+        print(name)
 PY
 )
         else
