@@ -122,7 +122,6 @@ class Client:
         self.backoff = backoff
         self.max_retry_wait = max_retry_wait
         self.max_response_size = max_response_size
-        self.requests = 0
         self._last = 0.0
         self.session = Session()
         self.session.mount("http://", Adapter())
@@ -207,7 +206,6 @@ class Client:
             wait = self._last + self.delay - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-        self.requests += 1
         log.info("GET %s", redact_url(with_params(url, params or {})))
         started = time.monotonic()
         watchdog = CURRENT.deadline = Deadline(self.response_deadline)

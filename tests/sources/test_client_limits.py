@@ -1,0 +1,95 @@
+"""The Client's limits at their edges, against tests/faultserver.py on 127.0.0.1: the size limit to
+the byte, memory under a gzip bomb, `--delay` below a second, the time in `-vv`'s answer line, and
+get_json's errors (mutants of rest.py changed each unnoticed)."""
+
+import logging
+import re
+import time
+import tracemalloc
+
+import pytest
+
+from tests.faultserver import FaultServer, gzip_bomb
+from wparchive.errors import RemoteError
+from wparchive.sources import rest
+from wparchive.sources.rest import Client, ResponseTooLarge
+
+
+@pytest.fixture
+def server():
+    with FaultServer() as s:
+        yield s
+
+
+@pytest.mark.parametrize("size, refused", [(1000, False), (1001, True)])
+def test_the_size_limit_holds_to_the_byte(server, size, refused):
+    server.routes["/x"] = lambda h: h.send(200, b"[" + b" " * (size - 2) + b"]")
+    client = Client(max_response_size=1000, retries=0)
+    if refused:
+        with pytest.raises(ResponseTooLarge) as error:
+            client.get(f"{server.url}/x")
+        assert str(error.value) == (f"{server.url}/x sent more than 1000 bytes (--max-response-size); nothing "
+                                    "was written; raise --max-response-size if it is right")
+    else:
+        assert len(client.get(f"{server.url}/x").content) == 1000
+
+
+def test_a_gzip_bomb_never_inflates_in_memory_past_the_limit(server):
+    # Read a chunk at a time, a cut-off response holds at most the limit and one chunk; asked for all
+    # that is available at once, urllib3 inflates what arrived in one go (about 22 MB here).
+    bomb = gzip_bomb(256 * 1024 * 1024)
+    server.routes["/bomb"] = lambda h: h.send(200, bomb, {"Content-Encoding": "gzip"})
+    client = Client(max_response_size=2 * 1024 * 1024, retries=0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLarge):
+            client.get(f"{server.url}/bomb")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 1024 * 1024, peak
+
+
+def test_a_delay_below_a_second_is_kept_between_requests(server, monkeypatch):
+    server.routes["/x"] = lambda h: h.send(200, [])
+    slept = []
+    monkeypatch.setattr(rest.time, "sleep", slept.append)
+    client = Client(delay=0.4, retries=0)
+    client.get(f"{server.url}/x")
+    assert slept == []  # nothing to wait for before the first request
+    client.get(f"{server.url}/x")
+    assert len(slept) == 1 and 0.2 < slept[0] <= 0.4, slept
+
+
+def test_the_answer_line_of_vv_gives_its_time_in_milliseconds(server, caplog):
+    server.routes["/slow"] = lambda h: (time.sleep(0.25), h.send(200, [1]))
+    with caplog.at_level(logging.DEBUG, logger="wparchive"):
+        Client(retries=0).get(f"{server.url}/slow")
+    [line] = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    m = re.fullmatch(rf"200 {re.escape(server.url)}/slow in (\d+) ms \(3 bytes\)", line)
+    assert m, line
+    assert 250 <= int(m.group(1)) < 5000
+
+
+def test_get_json_names_the_post_by_default(server):
+    server.routes["/missing"] = lambda h: h.send(404, {"code": "rest_post_invalid_id", "message": "Invalid post ID."})
+    with pytest.raises(RemoteError) as error:
+        Client(retries=0).get_json(f"{server.url}/missing")
+    assert str(error.value) == f"the post was not found at {server.url}/missing (HTTP 404 rest_post_invalid_id)"
+
+
+@pytest.mark.parametrize("status", [400, 401])
+def test_get_json_refuses_every_4xx(server, status):
+    server.routes["/bad"] = lambda h: h.send(status, {"code": "rest_invalid_param", "message": "Bad page."})
+    with pytest.raises(RemoteError) as error:
+        Client(retries=0).get_json(f"{server.url}/bad", what="the listing")
+    assert str(error.value) == {
+        400: f"{server.url}/bad answered HTTP 400 rest_invalid_param: Bad page.",
+        401: "the listing needs credentials (HTTP 401 rest_invalid_param: Bad page.); use --user NAME with "
+             "WPARCHIVE_APP_PASSWORD or ~/.netrc"}[status]
+
+
+def test_get_json_gives_the_json_and_the_response(server):
+    server.routes["/ok"] = lambda h: h.send(200, {"id": 3})
+    data, response = Client(retries=0).get_json(f"{server.url}/ok")
+    assert (data, response.status_code) == ({"id": 3}, 200)
