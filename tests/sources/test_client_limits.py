@@ -1,6 +1,7 @@
 """The Client's limits at their edges, against tests/faultserver.py on 127.0.0.1: the size limit to
-the byte, memory under a gzip bomb, `--delay` below a second, the time in `-vv`'s answer line, and
-get_json's errors (mutants of rest.py changed each unnoticed)."""
+the byte, memory under a gzip bomb, `--delay` below a second, the time in `-vv`'s answer line,
+get_json's errors, redirects counted, and each failure's own line (mutants of rest.py changed each
+unnoticed)."""
 
 import logging
 import re
@@ -8,9 +9,10 @@ import time
 import tracemalloc
 
 import pytest
+import requests
 
 from tests.faultserver import FaultServer, gzip_bomb
-from wparchive.errors import RemoteError
+from wparchive.errors import InputError, RemoteError
 from wparchive.sources import rest
 from wparchive.sources.rest import Client, ResponseTooLarge
 
@@ -93,3 +95,63 @@ def test_get_json_gives_the_json_and_the_response(server):
     server.routes["/ok"] = lambda h: h.send(200, {"id": 3})
     data, response = Client(retries=0).get_json(f"{server.url}/ok")
     assert (data, response.status_code) == ({"id": 3}, 200)
+
+
+def redirect_chain(h):
+    """/r?n=N redirects to /r?n=N-1, and /r?n=0 answers: N redirects in all."""
+    n = int(h.query.get("n", "0"))
+    if n:
+        h.send(302, b"", {"Location": f"/r?n={n - 1}"})
+    else:
+        h.send(200, [n])
+
+
+def test_ten_redirects_are_followed(server):
+    server.routes["/r"] = redirect_chain
+    response = Client(retries=0).get(f"{server.url}/r?n=10")
+    assert (response.status_code, response.content, len(server.requests)) == (200, b"[0]", 11)
+
+
+def test_the_eleventh_redirect_is_a_loop(server):
+    server.routes["/r"] = redirect_chain
+    with pytest.raises(RemoteError) as error:
+        Client(retries=0).get(f"{server.url}/r?n=11")
+    assert str(error.value) == f"{server.url}/r?n=0 redirects in a loop; check the URL"
+    assert len(server.requests) == 11
+
+
+def test_a_location_on_an_answer_that_is_no_redirect_is_not_followed(server):
+    server.routes["/created"] = lambda h: h.send(201, {"id": 1}, {"Location": "/elsewhere"})
+    response = Client(retries=0).get(f"{server.url}/created")
+    assert (response.status_code, [p for p, _ in server.requests]) == (201, ["/created"])
+
+
+def test_a_url_that_is_no_url_is_bad_input():
+    with pytest.raises(InputError) as error:
+        Client(retries=0).get("http://")
+    assert str(error.value) == "http:// is not a valid URL; check it"
+
+
+def test_an_answer_broken_off_is_told_from_no_connection(server):
+    def broken(h):
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        h.wfile.write(b'[{"id": 1')
+        h.close_connection = True
+    server.routes["/broken"] = broken
+    with pytest.raises(RemoteError) as error:
+        Client(retries=0).get(f"{server.url}/broken")
+    assert str(error.value).startswith(f"127.0.0.1:{server.port} broke off its answer: "), str(error.value)
+    assert str(error.value).endswith("; check the URL and the network")
+
+
+def test_any_other_failure_of_requests_is_one_line(monkeypatch):
+    client = Client(retries=0)
+
+    def fail(*args, **kwargs):
+        raise requests.exceptions.TooManyRedirects("Exceeded 30 redirects.")
+    monkeypatch.setattr(client.session, "get", fail)
+    with pytest.raises(RemoteError) as error:
+        client.get("http://127.0.0.1:9/x?password=secret")
+    assert str(error.value) == "request to 127.0.0.1:9 failed: Exceeded 30 redirects."
