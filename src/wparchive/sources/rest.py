@@ -257,8 +257,7 @@ class Client:
             reached = "response" in locals()
             what = f"{host} broke off its answer" if reached else f"cannot connect to {host}"
             raise _transient(f"{what}: {_short(exc)}", "check the URL and the network") from None
-        except requests.exceptions.RequestException as exc:
-            raise RemoteError(f"request to {host} failed: {_short(exc)}") from None
+        # Every other failure of requests is caught above: its RequestException is an OSError.
 
     def _timed_out(self, url: str) -> ResponseTimedOut:
         return ResponseTimedOut(f"{redact_url(url)} timed out: the whole response did not arrive within "
