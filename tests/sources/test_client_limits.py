@@ -5,6 +5,7 @@ unnoticed)."""
 
 import logging
 import re
+import socket
 import time
 import tracemalloc
 
@@ -144,3 +145,53 @@ def test_an_answer_broken_off_is_told_from_no_connection(server):
     assert str(error.value).startswith(f"127.0.0.1:{server.port} broke off its answer: "), str(error.value)
     assert str(error.value).endswith("; check the URL and the network")
 
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_followed(server, status):
+    server.routes["/old"] = lambda h: h.send(status, b"", {"Location": "/new"})
+    server.routes["/new"] = lambda h: h.send(200, [status])
+    response = Client(retries=0).get(f"{server.url}/old")
+    assert (response.status_code, response.content) == (200, f"[{status}]".encode())
+
+
+@pytest.mark.parametrize("status", [300, 304, 309])
+def test_other_statuses_with_a_location_are_answers(server, status):
+    server.routes["/old"] = lambda h: h.send(status, b"", {"Location": "/new"})
+    assert Client(retries=0).get(f"{server.url}/old").status_code == status
+    assert [p for p, _ in server.requests] == ["/old"]
+
+
+def flaky(statuses):
+    """Answers each status in turn, then 200."""
+    left = list(statuses)
+    return lambda h: h.send(left.pop(0), {"code": "busy"}) if left else h.send(200, [1])
+
+
+def test_a_retry_is_made_while_any_retry_wait_is_left(server, monkeypatch):
+    monkeypatch.setattr(rest.time, "sleep", lambda s: None)
+    server.routes["/x"] = flaky([503])
+    response = Client(retries=2, max_retry_wait=0.5).get(f"{server.url}/x")
+    assert (response.status_code, len(server.requests)) == (200, 2)
+
+
+def test_each_retry_is_logged_with_its_wait_and_its_reason(server, monkeypatch, caplog):
+    monkeypatch.setattr(rest.time, "sleep", lambda s: None)
+    monkeypatch.setattr(rest.random, "uniform", lambda a, b: 0.26)
+    server.routes["/x"] = flaky([503, 502])
+    with caplog.at_level(logging.INFO, logger="wparchive"):
+        assert Client(retries=2, backoff=1.0).get(f"{server.url}/x").status_code == 200
+    host = f"127.0.0.1:{server.port}"
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("retry")] == [
+        f"retry 1 of 2 for {host} in 0s: HTTP 503", f"retry 2 of 2 for {host} in 2.3s: HTTP 502"]
+
+
+def test_a_retried_failure_is_logged_with_what_failed(monkeypatch, caplog):
+    monkeypatch.setattr(rest.time, "sleep", lambda s: None)
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with caplog.at_level(logging.INFO, logger="wparchive"), pytest.raises(RemoteError):
+        Client(retries=1, backoff=0).get(f"http://127.0.0.1:{port}/x")
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("retry")] == [
+        f"retry 1 of 1 for 127.0.0.1:{port} in 0s: cannot connect to 127.0.0.1:{port}: Connection refused"]

@@ -107,6 +107,8 @@ def test_wordpress_errors_html_and_json():
     assert is_html(response(body=b"\n<HTML>"))
     assert not is_html(response(body=b"{}", headers={"Content-Type": "application/json"}))
     assert not is_html(response(body=b" " * 200 + b"<html>"))
+    assert not is_html(response(body=b" " * 196 + b"<html>"))  # the first 200 bytes hold only "<htm"
+    assert is_html(response(body=b" " * 195 + b"<html>"))
     with pytest.raises(RemoteError) as info:
         parse_json(response(body=b"<html>x</html>", url="https://e.com/x?password=p"))
     assert str(info.value) == ("https://e.com/x?password=*** returned an HTML page where JSON was expected (a firewall, "
