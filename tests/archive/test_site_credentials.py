@@ -68,3 +68,18 @@ def test_a_password_given_later_that_fails(site, tmp_path, monkeypatch, status, 
     answer_for_post_3(site, monkeypatch, status, body)
     result = run(tmp_path, "--post-password", "wrong")
     assert (result.exit_code, ids(result.stdout)) == (4, f"failed example.com/posts/3: {why}\n")
+
+
+def test_a_listed_protected_post_is_asked_for_with_its_own_password_and_kept_when_none_is_given(site, tmp_path):
+    site.n = 2
+    site.passwords[2] = "open sesame"
+    passwords = tmp_path / "passwords"
+    passwords.write_text("2 open sesame\n")
+    passwords.chmod(0o600)
+    result = run(tmp_path, "--post-passwords", str(passwords))
+    assert (result.exit_code, ids(result.stdout)) == (0, "new example.com/posts/1@ID\nnew example.com/posts/2@ID\n")
+    [text] = (tmp_path / "a/example.com/posts/2").glob("*/post.txt")
+    assert text.read_text().startswith("Post 2\n\nPost 2 says: ")
+    result = run(tmp_path, "--full")
+    assert (result.exit_code, ids(result.stdout)) == (0, "unchanged example.com/posts/1\nprotected example.com/posts/2: "
+                                                         "archived with its content before; no password given this run\n")

@@ -13,6 +13,7 @@ from tests.archive.test_site_mock import ids, run
 
 CREDENTIALS = {"WPARCHIVE_APP_PASSWORD": "abcd efgh"}
 REF = "example.com/posts/3"
+URL_3 = "https://example.com/wp-json/wp/v2/posts/3"
 
 
 def answer_for_post_3(site, monkeypatch, status, body):
@@ -132,3 +133,36 @@ def test_a_trashed_post_is_archived_once_more_as_trashed(site, tmp_path):
     summary = summary_of(run(tmp_path, "--full", "--json", "--user", "editor", env=CREDENTIALS))
     assert summary == {"gone": [], "hidden": [], "trashed": [REF], "failures": [], "failed": 0, "changed": 0,
                        "unchanged": 4}
+
+
+def test_a_post_that_the_listing_leaves_out_but_its_route_shows_changed_is_a_new_version(site, tmp_path, monkeypatch):
+    # A plugin can keep a public post out of listings: asked for by ID, it is captured as it is now.
+    first_run(site, tmp_path)
+    site.edits[3] = 1
+    real = site.handle
+
+    def handle(method, url, headers=None):
+        status, head, body = real(method, url, headers)
+        if "/wp/v2/posts?" in url:
+            body = json.dumps([p for p in json.loads(body) if p["id"] != 3]).encode()
+        return status, head, body
+    monkeypatch.setattr(site, "handle", handle)
+    result = run(tmp_path, "--full")
+    assert (result.exit_code, ids(result.stdout).splitlines()[-1]) == (0, f"new {REF}@ID")  # not "trashed"
+    assert result.stderr == "4 of 4 posts: 0 new, 1 changed, 3 unchanged, 0 protected, 0 failed\n"
+
+
+def events_of(tmp_path):
+    data = json.loads((tmp_path / "a/example.com/posts/3/events.json").read_text())
+    return [{k: v for k, v in e.items() if k not in ("at", "after")} for e in data["events"]]
+
+
+def test_gone_and_hidden_are_kept_in_the_posts_history_with_the_url_asked(site, tmp_path, monkeypatch):
+    first_run(site, tmp_path)
+    site.deleted.add(3)
+    answer_for_post_3(site, monkeypatch, 404, b'{"code": "rest_post_invalid_id", "message": "Invalid post ID."}')
+    run(tmp_path, "--full")
+    assert events_of(tmp_path) == [{"event": "gone", "http_status": 404, "url": URL_3, "was": "publish"}]
+    answer_for_post_3(site, monkeypatch, 401, b'{"code": "rest_forbidden", "message": "Sorry."}')
+    run(tmp_path, "--full")
+    assert events_of(tmp_path)[1:] == [{"event": "hidden", "http_status": 401, "url": URL_3, "was": "publish"}]
