@@ -1,10 +1,15 @@
-"""Credentials and post passwords refused during a site run, each said exactly (archive/site.py's
-`_check_credentials`, `_error_code` and `_password_error`, which mutants changed unnoticed)."""
+"""Credentials and post passwords during a site run: refused ones said exactly, protected posts
+unlocked by a later run's passwords, and the small readers of site.py (`Date`, `--since`), each of
+which mutants changed unnoticed."""
+
+from datetime import datetime, timezone
 
 import pytest
 
 from tests.archive.test_site_missing import CREDENTIALS, answer_for_post_3
 from tests.archive.test_site_mock import ids, run
+from wparchive.archive.site import _http_date, since_date
+from wparchive.errors import WparchiveError
 
 REFUSED = ("check the application password (WPARCHIVE_APP_PASSWORD or ~/.netrc), and that the server passes "
            "the Authorization header to PHP")
@@ -83,3 +88,63 @@ def test_a_listed_protected_post_is_asked_for_with_its_own_password_and_kept_whe
     result = run(tmp_path, "--full")
     assert (result.exit_code, ids(result.stdout)) == (0, "unchanged example.com/posts/1\nprotected example.com/posts/2: "
                                                          "archived with its content before; no password given this run\n")
+
+
+def passwords_file(tmp_path, *lines):
+    path = tmp_path / "passwords"
+    path.write_text("".join(line + "\n" for line in lines))
+    path.chmod(0o600)
+    return str(path)
+
+
+@pytest.mark.parametrize("key", ["2", "https://example.com/2024/01/post-2/"])
+def test_a_post_archived_without_its_content_is_unlocked_by_a_later_run_with_its_password(site, tmp_path, key):
+    # The later run lists nothing new (an incremental run of an unchanged site, which looks at the newest
+    # ID): the post is asked for by its ID because a password for it is given now, and only it; post 1
+    # is public, and passed over.
+    site.n = 3
+    site.passwords[2] = "open sesame"
+    assert ids(run(tmp_path).stdout) == ("new example.com/posts/1@ID\nprotected example.com/posts/2@ID (content "
+                                         "withheld: no password)\nnew example.com/posts/3@ID\n")
+    site.requests.clear()
+    result = run(tmp_path, "--post-passwords", passwords_file(tmp_path, "1 nothing", f"{key} open sesame"))
+    assert (result.exit_code, ids(result.stdout)) == (0, "unchanged example.com/posts/3\nnew example.com/posts/2@ID\n")
+    assert [u for u in site.requests if "/posts/2?" in u] == [
+        "https://example.com/wp-json/wp/v2/posts/2?_embed=author%2Cwp%3Aterm&password=open+sesame"]
+    texts = sorted((tmp_path / "a/example.com/posts/2").glob("*/post.txt"))
+    assert texts[-1].read_text().startswith("Post 2\n\nPost 2 says: ")
+
+
+def test_a_site_run_says_how_many_revisions_it_imported(site, tmp_path):
+    from tests.archive.test_site_mock import revision
+    site.n = 1
+    site.revisions[1] = [revision(1, 11, "2023-06-02T00:00:00", "second draft"),
+                         revision(1, 10, "2023-06-01T00:00:00", "first draft")]
+    result = run(tmp_path, "--revisions", "--user", "editor", env=CREDENTIALS)
+    assert (result.exit_code, ids(result.stdout)) == (0, "new example.com/posts/1@ID (2 revisions imported)\n")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Mon, 01 Jan 2024 00:00:00 GMT", datetime(2024, 1, 1, tzinfo=timezone.utc)),
+    ("Mon, 01 Jan 2024 00:00:00 -0000", datetime(2024, 1, 1, tzinfo=timezone.utc)),  # RFC 5322's no zone
+    ("Mon, 01 Jan 2024 02:00:00 +0200", datetime(2024, 1, 1, tzinfo=timezone.utc)),
+    ("yesterday", None), ("", None), (None, None),
+])
+def test_the_servers_clock_is_read_from_its_date_header(value, expected):
+    parsed = _http_date(value)
+    assert parsed == expected
+    if parsed is not None:
+        assert parsed.utcoffset() is not None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-01-02", datetime(2024, 1, 2, tzinfo=timezone.utc)),
+    ("2024-01-02T03:04:05+02:00", datetime(2024, 1, 2, 1, 4, 5, tzinfo=timezone.utc))])
+def test_since_takes_a_date_as_utc_unless_it_names_a_zone(text, expected):
+    assert since_date(text) == expected
+
+
+def test_since_refuses_what_is_no_date():
+    with pytest.raises(WparchiveError) as error:
+        since_date("last week")
+    assert str(error.value) == "--since last week is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
