@@ -1,5 +1,6 @@
-"""A site run resuming from the progress a stopped one saved, and asking the site at most once a run
-whether it honours `modified_after` (site.py's `_run_type` and `_support`, whose mutants survived)."""
+"""Incremental site runs: resuming from the progress a stopped one saved, asking the site at most once
+a run whether it honours `modified_after`, the newest IDs, and passwords given later (site.py's
+`_run_type`, `_support` and `_unlock_with_passwords`, whose mutants survived)."""
 
 import json
 from datetime import datetime, timedelta, timezone
@@ -84,3 +85,32 @@ def test_a_question_that_fails_is_asked_once_a_listing(site, tmp_path, monkeypat
     assert run(tmp_path, "--quiet").exit_code == 0
     assert sum(FAR_FUTURE in u for u in site.requests) == 2
     assert "modified_after" not in json.loads((tmp_path / "a/example.com/.site.json").read_text())
+
+
+def test_posts_found_by_the_newest_ids_count_in_the_total(site, tmp_path):
+    site.n = 150
+    run(tmp_path, "--quiet")
+    site.n = 152
+    site.edits[151] = -2  # created with a date two months back: modified_after cannot see it
+    result = run(tmp_path)
+    assert result.stderr == "3 of 3 posts: 2 new, 0 changed, 1 unchanged, 0 protected, 0 failed\n"
+
+
+def test_the_newest_ids_of_pages_stop_at_the_pages_known(site, tmp_path):
+    site.n, site.pages = 3, 3
+    assert run(tmp_path, "--quiet", "--type", "pages").exit_code == 0
+    result = run(tmp_path, "--type", "pages")
+    assert (result.exit_code, result.stdout) == (0, "unchanged example.com/pages/100003\n")
+
+
+def test_a_wrong_password_fails_that_post_and_the_next_is_unlocked(site, tmp_path):
+    site.n = 3
+    site.passwords[1] = site.passwords[2] = "open sesame"
+    run(tmp_path, "--quiet")
+    passwords = tmp_path / "passwords"
+    passwords.write_text("1 wrong\n2 open sesame\n")
+    passwords.chmod(0o600)
+    result = run(tmp_path, "--post-passwords", str(passwords))
+    assert (result.exit_code, ids(result.stdout)) == (4, (
+        "unchanged example.com/posts/3\nfailed example.com/posts/1: the password given for it was refused (HTTP 403); "
+        "check --post-passwords or --post-password\nnew example.com/posts/2@ID\n"))
