@@ -193,3 +193,9 @@ def test_revisions_are_filed_under_the_site_run_not_the_link(tmp_path):
                                      source=fetched(elsewhere))
     assert (count, len(metas)) == (1, 1)
     assert not (tmp_path / "a" / "www.example.net").exists()
+
+
+def test_autosaves_are_passed_over_by_default(tmp_path):
+    revs = [revision(12, "2024-02-02T00:00:00", "autosaved", slug="autosave")]
+    client = Client(response(body=revs))
+    assert import_revisions(Archive(tmp_path / "a"), SimpleNamespace(client=client), fetched()) == 0
