@@ -4,8 +4,8 @@ that cannot be a folder, a credentials check that answers 400, another type's st
 
 import json
 
-from tests.archive.test_site_mock import SITE, run
 from tests.archive.test_site_missing import CREDENTIALS
+from tests.archive.test_site_mock import SITE, run
 from wparchive.archive.site import SiteArchiver
 from wparchive.archive.store import Archive
 from wparchive.sources.discover import Locator
