@@ -97,23 +97,26 @@ def passwords_file(tmp_path, *lines):
     return str(path)
 
 
-@pytest.mark.parametrize("key", ["2", "https://example.com/2024/01/post-2/"])
+@pytest.mark.parametrize("key", ["3", "https://example.com/2024/01/post-3/"])
 def test_a_post_archived_without_its_content_is_unlocked_by_a_later_run_with_its_password(site, tmp_path, key):
-    # The later run lists nothing new (an incremental run of an unchanged site, which looks at the newest
-    # ID, and finds post 1 edited): post 2 is asked for by its ID because a password for it is given now.
-    site.n = 3
-    site.passwords[2] = "open sesame"
-    assert ids(run(tmp_path).stdout) == ("new example.com/posts/1@ID\nprotected example.com/posts/2@ID (content "
-                                         "withheld: no password)\nnew example.com/posts/3@ID\n")
+    # The later run is incremental: it sees post 1 (edited) and post 4 (the newest ID). Post 3 is asked
+    # for by its ID because a password for it is given now; the passwords of post 1 (seen) and post 2
+    # (archived with its content) are passed over, and the next one still used.
+    site.n = 4
+    site.passwords[3] = "open sesame"
+    assert ids(run(tmp_path).stdout) == ("new example.com/posts/1@ID\nnew example.com/posts/2@ID\nprotected "
+                                         "example.com/posts/3@ID (content withheld: no password)\n"
+                                         "new example.com/posts/4@ID\n")
     site.requests.clear()
-    site.edits[1] = 1  # listed again, so seen: its password is passed over, and the next one still used
-    result = run(tmp_path, "--post-passwords", passwords_file(tmp_path, "1 nothing", f"{key} open sesame"))
-    assert (result.exit_code, ids(result.stdout)) == (0, "new example.com/posts/1@ID\nunchanged example.com/posts/3\n"
-                                                         "new example.com/posts/2@ID\n")
-    assert [u for u in site.requests if "/posts/2?" in u] == [
-        "https://example.com/wp-json/wp/v2/posts/2?_embed=author%2Cwp%3Aterm&password=open+sesame"]
-    texts = sorted((tmp_path / "a/example.com/posts/2").glob("*/post.txt"))
-    assert texts[-1].read_text().startswith("Post 2\n\nPost 2 says: ")
+    site.edits[1] = 1
+    result = run(tmp_path, "--post-passwords", passwords_file(tmp_path, "1 nothing", "2 nothing",
+                                                              f"{key} open sesame"))
+    assert (result.exit_code, ids(result.stdout)) == (0, "new example.com/posts/1@ID\nunchanged example.com/posts/4\n"
+                                                         "new example.com/posts/3@ID\n")
+    assert [u for u in site.requests if "/posts/3?" in u] == [
+        "https://example.com/wp-json/wp/v2/posts/3?_embed=author%2Cwp%3Aterm&password=open+sesame"]
+    texts = sorted((tmp_path / "a/example.com/posts/3").glob("*/post.txt"))
+    assert texts[-1].read_text().startswith("Post 3\n\nPost 3 says: ")
 
 
 def test_a_site_run_says_how_many_revisions_it_imported(site, tmp_path):
