@@ -77,3 +77,13 @@ def test_an_empty_site_announces_a_total_of_nothing(site, tmp_path):
     totals = []
     SiteArchiver(Archive(tmp_path / "a"), Locator(Client(retries=0)), SITE, on_total=totals.append).run()
     assert totals == [0]
+
+
+def test_a_full_run_whose_api_root_moved_is_still_full(site, tmp_path):
+    site.n = 2
+    assert run(tmp_path, "--quiet").exit_code == 0
+    state = tmp_path / "a/example.com/.site.json"
+    state.write_text(json.dumps(dict(json.loads(state.read_text()), api_root=SITE + "/old-json/")))
+    site.deleted.add(2)
+    result = run(tmp_path, "--full")
+    assert (result.exit_code, result.stdout) == (0, "unchanged example.com/posts/1\ngone example.com/posts/2\n")
