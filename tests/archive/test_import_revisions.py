@@ -10,8 +10,9 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
-import requests
 
+from tests.archive.test_listing import Client as ScriptedClient
+from tests.archive.test_listing import response as listing_response
 from wparchive.archive.site import import_revisions
 from wparchive.archive.store import Archive
 from wparchive.archive.summary import TypeSummary
@@ -23,26 +24,11 @@ ROUTE = "https://example.com/wp-json/wp/v2/posts/7/revisions"
 
 
 def response(status=200, body=b"[]", headers=None):
-    r = requests.Response()
-    r.status_code = status
-    r._content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    r.headers.update({"Content-Type": "application/json", **(headers or {})})
-    r.url = ROUTE
-    return r
+    return listing_response(status, body, headers, url=ROUTE)
 
 
-class Client:
-    def __init__(self, *answers, credentials=True):
-        self.answers = list(answers)
-        self.asked = []
-        self.credentials = object() if credentials else None
-
-    def get(self, url, params=None):
-        self.asked.append((url, dict(params or {})))
-        return self.answers.pop(0)
-
-    def error_for(self, r, what):
-        return RemoteError(f"{what}: HTTP {r.status_code}")
+def Client(*answers, credentials=True):  # noqa: N802 - the scripted client of test_listing.py
+    return ScriptedClient(*answers, credentials=object() if credentials else None)
 
 
 PARENT = {"id": 7, "date_gmt": "2024-01-01T00:00:00", "modified_gmt": "2024-03-01T00:00:00", "slug": "p7",

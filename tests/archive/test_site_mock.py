@@ -333,6 +333,8 @@ def test_a_new_post_with_a_past_date_is_found_by_the_newest_ids(site, tmp_path):
     assert ids(result.stdout) == \
         "unchanged example.com/posts/150\nnew example.com/posts/152@ID\nnew example.com/posts/151@ID\n"
     assert result.exit_code == 0
+    # Found by the newest IDs, they count in the total
+    assert result.stderr == "3 of 3 posts: 2 new, 0 changed, 1 unchanged, 0 protected, 0 failed\n"
 
 
 def test_posts_that_failed_are_asked_for_again(site, tmp_path, monkeypatch):

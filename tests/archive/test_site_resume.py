@@ -87,15 +87,6 @@ def test_a_question_that_fails_is_asked_once_a_listing(site, tmp_path, monkeypat
     assert "modified_after" not in json.loads((tmp_path / "a/example.com/.site.json").read_text())
 
 
-def test_posts_found_by_the_newest_ids_count_in_the_total(site, tmp_path):
-    site.n = 150
-    run(tmp_path, "--quiet")
-    site.n = 152
-    site.edits[151] = -2  # created with a date two months back: modified_after cannot see it
-    result = run(tmp_path)
-    assert result.stderr == "3 of 3 posts: 2 new, 0 changed, 1 unchanged, 0 protected, 0 failed\n"
-
-
 def test_the_newest_ids_of_pages_stop_at_the_pages_known(site, tmp_path):
     site.n, site.pages = 3, 3
     assert run(tmp_path, "--quiet", "--type", "pages").exit_code == 0
