@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.archive.test_listing import Client as ScriptedClient
+from tests.archive.test_listing import Client
 from tests.archive.test_listing import response as listing_response
 from wparchive.archive.site import import_revisions
 from wparchive.archive.store import Archive
@@ -27,8 +27,7 @@ def response(status=200, body=b"[]", headers=None):
     return listing_response(status, body, headers, url=ROUTE)
 
 
-def Client(*answers, credentials=True):  # noqa: N802 - the scripted client of test_listing.py
-    return ScriptedClient(*answers, credentials=object() if credentials else None)
+EDITOR = object()  # credentials, as far as import_revisions asks: present
 
 
 PARENT = {"id": 7, "date_gmt": "2024-01-01T00:00:00", "modified_gmt": "2024-03-01T00:00:00", "slug": "p7",
@@ -53,7 +52,7 @@ def revision(rev_id, when, text, *, title="Then", excerpt="", slug="revision", a
 
 def imported(tmp_path, *answers, autosaves=False, source=None):
     archive = Archive(tmp_path / "a")
-    client = Client(*answers)
+    client = Client(*answers, credentials=EDITOR)
     summary = TypeSummary("posts")
     count = import_revisions(archive, SimpleNamespace(client=client), source or fetched(), autosaves, summary)
     key = archive.key_for(Post.from_api(PARENT), "https://example.com", "posts")
@@ -64,7 +63,7 @@ def imported(tmp_path, *answers, autosaves=False, source=None):
 
 def test_revisions_need_credentials(tmp_path):
     with pytest.raises(WparchiveError) as error:
-        import_revisions(Archive(tmp_path / "a"), SimpleNamespace(client=Client(credentials=False)), fetched())
+        import_revisions(Archive(tmp_path / "a"), SimpleNamespace(client=Client()), fetched())
     assert str(error.value) == ("--revisions needs credentials: WordPress shows revisions only to editors; use "
                                 "--user NAME with WPARCHIVE_APP_PASSWORD or ~/.netrc")
 
@@ -183,5 +182,5 @@ def test_revisions_are_filed_under_the_site_run_not_the_link(tmp_path):
 
 def test_autosaves_are_passed_over_by_default(tmp_path):
     revs = [revision(12, "2024-02-02T00:00:00", "autosaved", slug="autosave")]
-    client = Client(response(body=revs))
+    client = Client(response(body=revs), credentials=EDITOR)
     assert import_revisions(Archive(tmp_path / "a"), SimpleNamespace(client=client), fetched()) == 0
